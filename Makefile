@@ -1,0 +1,35 @@
+# Every target sets up what it needs: a fresh clone needs only python3 (3.11+) and make.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench check console clean setup
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@$(PY) -m bot run
+
+console: $(STAMP)
+	@$(PY) -m bot console
+
+test: $(STAMP)
+	@$(PY) -m bot check
+	@$(PY) -m pytest
+
+bench: $(STAMP)
+	@$(PY) -m bench
+
+check: $(STAMP)
+	@$(PY) -m ruff check bot intents knowledge tests bench
+	@$(PY) -m mypy bot intents knowledge
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Question understanding: pure, synchronous, Telegram-free. Question in, ``Reply`` out."""
