@@ -113,7 +113,7 @@ class Entity:
     kind: str  # "person", "organisation", "place", "company"
     name: Localized  # display name per language
     aliases: tuple[str, ...] = ()  # other names and spellings in any language, misspellings included
-    description: Localized = EMPTY_LOCALIZED  # what the source says about it
+    description: Localized = field(default_factory=lambda: EMPTY_LOCALIZED)  # what the source says about it
     evidence: Evidence | None = None
     spelled_in_source: str | None = None  # when the source misspells the name
     tags: tuple[str, ...] = ()  # e.g. "named-investor", "presenter", "host"
