@@ -1,0 +1,343 @@
+"""Checks across records: unique ids, references that resolve, excerpts that occur verbatim in
+their source, placeholders that name real records, and figures that the cited facts carry.
+
+Runs after every record passed ``knowledge.schema``; works on the cleaned values, in one
+pass over each kind, with each source text normalised once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from knowledge.figures import figures_in, figures_of_value
+from knowledge.placeholders import find_placeholders, stray_braces, strip_placeholders
+from knowledge.schema import Problems, Record
+from knowledge.verbatim import SourceText
+from knowledge.yaml_source import YamlSequence
+
+
+@dataclass(frozen=True, slots=True)
+class Citations:
+    """What an entry's answer rests on: listed ids plus those named in placeholders."""
+
+    facts: tuple[str, ...]
+    quotes: tuple[str, ...]
+    entities: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CrossChecked:
+    """The results the model builder needs besides the records themselves."""
+
+    records: Mapping[str, Mapping[str, Record]]  # kind -> id -> record (first of duplicates)
+    figures: Mapping[str, frozenset[str]]  # fact id -> figures it carries
+    citations: Mapping[str, Citations]  # entry id -> what its answer cites
+
+
+def index_ids(records: list[Record], problems: Problems) -> dict[str, Record]:
+    """id -> record for one kind; a repeated id is an error at its second occurrence."""
+    by_id: dict[str, Record] = {}
+    for record in records:
+        record_id = record.id
+        if record_id is None:
+            continue
+        first = by_id.get(record_id)
+        if first is not None:
+            problems.error(
+                record.file,
+                record.value_line("id"),
+                f"duplicate {record.kind} id {record_id!r} (first defined at {first.file}:"
+                f"{first.value_line('id')})",
+            )
+            continue
+        by_id[record_id] = record
+    return by_id
+
+
+def cross_check(
+    records: Mapping[str, list[Record]],
+    source_texts: Mapping[str, SourceText],
+    problems: Problems,
+) -> CrossChecked:
+    by_kind = {kind: index_ids(items, problems) for kind, items in records.items()}
+    checker = _Checker(by_kind, source_texts, problems)
+    for source in by_kind["source"].values():
+        checker.source(source)
+    for fact in by_kind["fact"].values():
+        checker.fact(fact)
+    for quote in by_kind["quote"].values():
+        checker.quote(quote)
+    for entity in by_kind["entity"].values():
+        checker.entity(entity)
+    for entry in by_kind["entry"].values():
+        checker.entry(entry)
+    return CrossChecked(by_kind, checker.figures, checker.citations)
+
+
+class _Checker:
+    def __init__(
+        self,
+        by_kind: Mapping[str, Mapping[str, Record]],
+        source_texts: Mapping[str, SourceText],
+        problems: Problems,
+    ) -> None:
+        self.by_kind = by_kind
+        self.source_texts = source_texts
+        self.problems = problems
+        self.figures: dict[str, frozenset[str]] = {}
+        self.citations: dict[str, Citations] = {}
+        self.questions: dict[tuple[str, str], str] = {}  # (language, folded question) -> entry
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _error(self, record: Record, line: int, message: str) -> None:
+        self.problems.error(record.file, line, f"{record.label()}: {message}")
+
+    def _exists(self, record: Record, key: str, kind: str, sub: int | None = None) -> bool:
+        """Whether the id in ``record.values[key]`` (or item ``sub`` of it) names a ``kind``."""
+        value = record.values[key] if sub is None else record.values[key][sub]
+        if value in self.by_kind[kind]:
+            return True
+        what = "related entry" if key == "related" else kind
+        self._error(record, record.value_line(key, sub), f"{key}: no {what} with id {value!r}")
+        return False
+
+    def _ids_exist(self, record: Record, key: str, kind: str) -> None:
+        # Items were de-duplicated, so look lines up by the raw list position of each id.
+        raw = record.data.get(key) or []
+        for item in record.values.get(key, ()):
+            if item not in self.by_kind[kind]:
+                index = raw.index(item) if item in raw else None
+                what = "related entry" if key == "related" else kind
+                self._error(
+                    record, record.value_line(key, index), f"{key}: no {what} with id {item!r}"
+                )
+
+    def _verbatim(self, record: Record, key: str, excerpt: str) -> None:
+        source_id = record.values.get("source")
+        if source_id is None or source_id not in self.by_kind["source"]:
+            return
+        text = self.source_texts.get(source_id)
+        if text is None:  # the source file itself was refused; reported there
+            return
+        for segment in text.missing_segments(excerpt):
+            shown = segment if len(segment) <= 80 else segment[:77] + "..."
+            self._error(
+                record,
+                record.value_line(key)
+                if key != "text"
+                else record.value_line(key, excerpt_lang(record)),
+                f"{key} does not occur verbatim in source {source_id!r}: {shown!r}",
+            )
+
+    # -- record kinds --------------------------------------------------------------------
+
+    def source(self, source: Record) -> None:
+        language, title = source.values.get("language"), source.values.get("title")
+        if language and title is not None and language not in title:
+            self._error(
+                source,
+                source.key_line("title"),
+                f"title: missing the source's own language {language}",
+            )
+
+    def fact(self, fact: Record) -> None:
+        values = fact.values
+        if "source" in values:
+            self._exists(fact, "source", "source")
+        if "excerpt" in values:
+            self._verbatim(fact, "excerpt", values["excerpt"])
+        if "scope" in values and self._exists(fact, "scope", "entity"):
+            scope = self.by_kind["entity"][values["scope"]]
+            if scope.values.get("kind") not in (None, "place"):
+                self._error(
+                    fact, fact.value_line("scope"), f"scope: {values['scope']!r} is not a place"
+                )
+        self.figures[fact.id or ""] = self._fact_figures(fact)
+
+    def _fact_figures(self, fact: Record) -> frozenset[str]:
+        """The figures a fact carries; its value and statements may only repeat the excerpt's.
+
+        A typo in a value or a translated statement would otherwise reach investors as a
+        figure the source never stated. (A date value may add its month: "13. September
+        2017" is 2017-09-13.)
+        """
+        values = fact.values
+        value = values.get("value")
+        on_file = set(figures_in(values.get("excerpt", "")))
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if numeric and "excerpt" in values and not set(figures_of_value(value)) <= on_file:
+            self._error(
+                fact, fact.value_line("value"), f"value {value} does not occur in the excerpt"
+            )
+        on_file.update(figures_of_value(value))
+        if "excerpt" in values:
+            for lang, statement in values.get("statement", {}).items():
+                stray = [f for f in dict.fromkeys(figures_in(statement)) if f not in on_file]
+                if stray:
+                    self._error(
+                        fact,
+                        fact.value_line("statement", lang),
+                        f"statement ({lang}) states {', '.join(stray)}, which neither the "
+                        "excerpt nor the value carries",
+                    )
+        return frozenset(on_file)
+
+    def quote(self, quote: Record) -> None:
+        values = quote.values
+        if "speaker" in values and self._exists(quote, "speaker", "entity"):
+            speaker = self.by_kind["entity"][values["speaker"]]
+            if speaker.values.get("kind") not in (None, "person"):
+                self._error(
+                    quote,
+                    quote.value_line("speaker"),
+                    f"speaker: {values['speaker']!r} is not a person",
+                )
+        if "source" in values:
+            self._exists(quote, "source", "source")
+        original = values.get("original_language")
+        if original and original in values.get("text", {}):
+            self._verbatim(quote, "text", values["text"][original])
+
+    def entity(self, entity: Record) -> None:
+        values = entity.values
+        has_source, has_excerpt = "source" in values, "excerpt" in values
+        if has_excerpt and not has_source:
+            self._error(entity, entity.key_line("excerpt"), "excerpt needs a source")
+        if has_source and self._exists(entity, "source", "source"):
+            if has_excerpt:
+                self._verbatim(entity, "excerpt", values["excerpt"])
+            if "spelled_in_source" in values:
+                self._verbatim(entity, "spelled_in_source", values["spelled_in_source"])
+
+    def entry(self, entry: Record) -> None:
+        values = entry.values
+        for key, kind in (
+            ("facts", "fact"),
+            ("quotes", "quote"),
+            ("entities", "entity"),
+            ("related", "entry"),
+        ):
+            if key in values:
+                self._ids_exist(entry, key, kind)
+        if entry.id in values.get("related", ()):
+            self._error(
+                entry, entry.key_line("related"), "related: an entry cannot be related to itself"
+            )
+        named: dict[str, list[str]] = {"fact": [], "quote": [], "entity": []}
+        answers: dict[str, str] = values.get("answer", {})
+        for lang, answer in answers.items():
+            line = entry.value_line("answer", lang)
+            if stray_braces(answer):
+                self._error(
+                    entry,
+                    line,
+                    f"answer ({lang}): a brace that is not part of a placeholder such as "
+                    "{value:FACT}",
+                )
+            for placeholder in find_placeholders(answer):
+                target_kind = placeholder.target_kind
+                if target_kind is None:
+                    self._error(
+                        entry,
+                        line,
+                        f"answer ({lang}): unknown placeholder {placeholder.text} "
+                        "(use value, fact, quote, speaker or entity)",
+                    )
+                    continue
+                named[target_kind].append(placeholder.target)
+                target = self.by_kind[target_kind].get(placeholder.target)
+                if target is None:
+                    self._error(
+                        entry,
+                        line,
+                        f"answer ({lang}): {placeholder.text} names no {target_kind} with id "
+                        f"{placeholder.target!r}",
+                    )
+                    continue
+                if placeholder.kind == "value" and target.values.get("value") is None:
+                    self._error(
+                        entry,
+                        line,
+                        f"answer ({lang}): {placeholder.text}: fact {placeholder.target!r} "
+                        "has no value (use {fact:...} for a statement)",
+                    )
+        facts = _merge(values.get("facts", ()), named["fact"], self.by_kind["fact"])
+        quotes = _merge(values.get("quotes", ()), named["quote"], self.by_kind["quote"])
+        entities = _merge(values.get("entities", ()), named["entity"], self.by_kind["entity"])
+        self.citations[entry.id or ""] = Citations(facts, quotes, entities)
+        cites_any = values.get("facts") or values.get("quotes") or named["fact"] or named["quote"]
+        if answers and not cites_any:
+            self.problems.warn(
+                entry.file,
+                entry.key_line("answer"),
+                f"{entry.label()}: the answer cites no source (no facts or quotes)",
+            )
+        listed_facts, listed_quotes = values.get("facts", ()), values.get("quotes", ())
+        if len(facts) == len(set(listed_facts) | set(named["fact"])) and len(quotes) == len(
+            set(listed_quotes) | set(named["quote"])
+        ):
+            # (With a dangling reference the figures cannot be judged; that error says why.)
+            self._figures(entry, answers, facts, quotes)
+        self._shared_questions(entry)
+
+    def _shared_questions(self, entry: Record) -> None:
+        """Warn when two entries list the same question: no matcher can tell them apart."""
+        entry_id = entry.id or ""
+        seen = self.questions
+        for lang, phrasings in entry.values.get("questions", {}).items():
+            for index, question in enumerate(phrasings):
+                owner = seen.setdefault((lang, _fold(question)), entry_id)
+                if owner != entry_id:
+                    raw = entry.data["questions"][lang]
+                    line = raw.item_line(index) if isinstance(raw, YamlSequence) else entry.line
+                    self.problems.warn(
+                        entry.file,
+                        line,
+                        f"{entry.label()}: question {question!r} is also asked in entry {owner!r}",
+                    )
+
+    def _figures(
+        self,
+        entry: Record,
+        answers: Mapping[str, str],
+        facts: tuple[str, ...],
+        quotes: tuple[str, ...],
+    ) -> None:
+        carried: set[str] = set()
+        for fact_id in facts:
+            carried |= self.figures.get(fact_id, frozenset())
+        for quote_id in quotes:  # a verbatim quote that is cited is on file as well
+            for quote_text in self.by_kind["quote"][quote_id].values.get("text", {}).values():
+                carried.update(figures_in(quote_text))
+        for lang, answer in answers.items():
+            stray = [
+                f for f in dict.fromkeys(figures_in(strip_placeholders(answer))) if f not in carried
+            ]
+            if stray:
+                self._error(
+                    entry,
+                    entry.value_line("answer", lang),
+                    f"answer ({lang}) states {', '.join(stray)}, which none of the entry's facts "
+                    "carries (write {value:FACT} or cite the fact that has it)",
+                )
+
+
+_END_PUNCTUATION = " ?!.。？！"
+
+
+def _fold(question: str) -> str:
+    # Case, spacing and the closing question mark do not make a different question.
+    return " ".join(question.casefold().split()).strip(_END_PUNCTUATION)
+
+
+def _merge(
+    listed: tuple[str, ...], named: list[str], known: Mapping[str, Record]
+) -> tuple[str, ...]:
+    return tuple(i for i in dict.fromkeys([*listed, *named]) if i in known)
+
+
+def excerpt_lang(record: Record) -> str | None:
+    original = record.values.get("original_language")
+    return original if isinstance(original, str) else None
