@@ -29,12 +29,10 @@ from knowledge.model import (
     Quote,
     Source,
 )
-from knowledge.references import CrossChecked, cross_check
+from knowledge.references import Citations, CrossChecked, cross_check
 from knowledge.schema import SECTIONS, Problems, Record, check_record
 from knowledge.verbatim import SourceText
 from knowledge.yaml_source import DEFAULT_MAX_BYTES, YamlMapping, YamlSequence, read_text, read_yaml
-
-SHIPPED_BASE = Path(__file__).resolve().parent / "base"
 
 _KINDS = ("source", "fact", "quote", "entity", "entry")
 
@@ -317,7 +315,7 @@ class _Loading:
             origin=self._origin(r),
         )
 
-    def _entry(self, r: Record, cited: Any) -> Entry:
+    def _entry(self, r: Record, cited: Citations) -> Entry:
         v = r.values
         return Entry(
             id=v["id"],

@@ -60,7 +60,8 @@ class Source:
     date: str  # ISO 8601, e.g. "2017-09-13"
     language: Language  # the language the document was published in
     text: str  # the full text exactly as published
-    citation: Localized  # short source line per base language, e.g. "Press release, Tokyo, 13 Sep 2017"
+    # the short source line per base language, e.g. "Press release, Tokyo, 13 Sep 2017"
+    citation: Localized
     url: str | None = None
     origin: Origin | None = None
 
@@ -80,7 +81,8 @@ class Fact:
     id: str
     statement: Localized  # a full sentence per base language
     evidence: Evidence
-    value: int | float | str | None = None  # the figure (or a date string); None for plain statements
+    # the figure (or a date string); None for plain statements
+    value: int | float | str | None = None
     qualifier: str = "exact"  # "exact", "over", "about", "up_to"
     unit: str | None = None  # e.g. "companies", "residents", "attendees"
     scope: str | None = None  # entity id of the place the figure is about
@@ -112,8 +114,10 @@ class Entity:
     id: str
     kind: str  # "person", "organisation", "place", "company"
     name: Localized  # display name per language
-    aliases: tuple[str, ...] = ()  # other names and spellings in any language, misspellings included
-    description: Localized = field(default_factory=lambda: EMPTY_LOCALIZED)  # what the source says about it
+    # other names and spellings in any language, misspellings included
+    aliases: tuple[str, ...] = ()
+    # what the source says about it
+    description: Localized = field(default_factory=lambda: EMPTY_LOCALIZED)
     evidence: Evidence | None = None
     spelled_in_source: str | None = None  # when the source misspells the name
     tags: tuple[str, ...] = ()  # e.g. "named-investor", "presenter", "host"

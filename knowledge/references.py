@@ -94,13 +94,12 @@ class _Checker:
     def _error(self, record: Record, line: int, message: str) -> None:
         self.problems.error(record.file, line, f"{record.label()}: {message}")
 
-    def _exists(self, record: Record, key: str, kind: str, sub: int | None = None) -> bool:
-        """Whether the id in ``record.values[key]`` (or item ``sub`` of it) names a ``kind``."""
-        value = record.values[key] if sub is None else record.values[key][sub]
+    def _exists(self, record: Record, key: str, kind: str) -> bool:
+        """Whether the id in ``record.values[key]`` names a record of ``kind``."""
+        value = record.values[key]
         if value in self.by_kind[kind]:
             return True
-        what = "related entry" if key == "related" else kind
-        self._error(record, record.value_line(key, sub), f"{key}: no {what} with id {value!r}")
+        self._error(record, record.value_line(key), f"{key}: no {kind} with id {value!r}")
         return False
 
     def _ids_exist(self, record: Record, key: str, kind: str) -> None:
@@ -114,7 +113,7 @@ class _Checker:
                     record, record.value_line(key, index), f"{key}: no {what} with id {item!r}"
                 )
 
-    def _verbatim(self, record: Record, key: str, excerpt: str) -> None:
+    def _verbatim(self, record: Record, key: str, excerpt: str, line: int | None = None) -> None:
         source_id = record.values.get("source")
         if source_id is None or source_id not in self.by_kind["source"]:
             return
@@ -125,9 +124,7 @@ class _Checker:
             shown = segment if len(segment) <= 80 else segment[:77] + "..."
             self._error(
                 record,
-                record.value_line(key)
-                if key != "text"
-                else record.value_line(key, excerpt_lang(record)),
+                line or record.value_line(key),
                 f"{key} does not occur verbatim in source {source_id!r}: {shown!r}",
             )
 
@@ -198,7 +195,8 @@ class _Checker:
             self._exists(quote, "source", "source")
         original = values.get("original_language")
         if original and original in values.get("text", {}):
-            self._verbatim(quote, "text", values["text"][original])
+            line = quote.value_line("text", original)
+            self._verbatim(quote, "text", values["text"][original], line)
 
     def entity(self, entity: Record) -> None:
         values = entity.values
@@ -336,8 +334,3 @@ def _merge(
     listed: tuple[str, ...], named: list[str], known: Mapping[str, Record]
 ) -> tuple[str, ...]:
     return tuple(i for i in dict.fromkeys([*listed, *named]) if i in known)
-
-
-def excerpt_lang(record: Record) -> str | None:
-    original = record.values.get("original_language")
-    return original if isinstance(original, str) else None

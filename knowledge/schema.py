@@ -56,11 +56,7 @@ class Record:
     line: int
     data: YamlMapping
     values: dict[str, Any] = field(default_factory=dict)  # only the keys that were valid
-
-    @property
-    def id(self) -> str | None:
-        value = self.values.get("id")
-        return value if isinstance(value, str) else None
+    id: str | None = None  # set once the id passed its check
 
     def key_line(self, key: str) -> int:
         return self.data.key_line(key) if key in self.data else self.line
@@ -376,4 +372,5 @@ def check_record(
                 )
         except _Invalid as exc:
             problems.error(file, exc.line or data.key_line(key), f"{where}: {key}: {exc.message}")
+    record.id = record.values.get("id")
     return record
