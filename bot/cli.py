@@ -49,6 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="measure matching on a set of cases")
     evaluate.add_argument("--kb", metavar="DIR", help="knowledge base directory")
     evaluate.add_argument("--quiet", action="store_true", help="only the summary, no failures")
+    evaluate.add_argument(
+        "--min-accuracy",
+        type=float,
+        metavar="PCT",
+        help="exit 1 if any language's in-scope accuracy is below PCT (CI gate)",
+    )
+    evaluate.add_argument(
+        "--min-declined",
+        type=float,
+        metavar="PCT",
+        help="exit 1 if less than PCT of the out-of-scope questions are declined (CI gate)",
+    )
     evaluate.add_argument("cases", metavar="CASES.yaml", help="the cases to evaluate")
     return parser
 
