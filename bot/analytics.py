@@ -1,0 +1,459 @@
+"""What curators learn from the questions asked: an SQLite log, private by design.
+
+Two kinds of rows, and nothing else:
+
+* ``unanswered``: the text of every question the base did not answer (and every "did you
+  mean"), with its language, time (UTC), best candidate entry and score, so a curator can
+  see what to add. It never holds a user id, chat id, username or name: ``record`` is only
+  given the ``Reply``, which carries none of them.
+* ``daily_counts``: per day, language, kind and entry, how many questions there were. Counters
+  only, no text, so answered questions leave no trace of what was asked.
+
+Durability: WAL mode and one commit per record (``synchronous=FULL``), so once ``record``
+returns, the question survives the process being killed, and even a power cut.
+Records older than ``retention_days`` are purged when the log opens and then at most once a
+day, lazily, from ``record`` and ``stats`` (python-telegram-bot's JobQueue needs an extra we
+do not install, and a lazy purge needs no timer to keep alive).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import MappingProxyType
+
+from rapidfuzz import fuzz, process
+
+from intents.reply import EMPTY, Reply
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FILENAME = "questions.sqlite3"
+# A question longer than this is cut before storing: a log line, not an archive of pastes.
+MAX_QUESTION_CHARS = 1000
+# Two normalised questions at least this similar are one group for curators.
+GROUP_SIMILARITY = 85.0
+# Distinct texts considered when grouping, most frequent first: bounds the clustering work.
+MAX_GROUPED_TEXTS = 5000
+
+# Schema migrations, applied in order at start-up; ``PRAGMA user_version`` holds how many
+# have run. Append new ones, never edit old ones: a database from an older version is
+# brought forward step by step, each step in its own transaction.
+_MIGRATIONS: tuple[str, ...] = (
+    # 1: the unanswered questions and the per-day counters.
+    """
+    CREATE TABLE unanswered (
+        id          INTEGER PRIMARY KEY,
+        asked_at    TEXT NOT NULL,          -- ISO 8601, UTC
+        day         TEXT NOT NULL,          -- YYYY-MM-DD (UTC), for purging and per-day views
+        question    TEXT NOT NULL,
+        normalized  TEXT NOT NULL,          -- for grouping similar questions
+        language    TEXT NOT NULL,
+        kind        TEXT NOT NULL,          -- intents.reply kind: not_on_file, did_you_mean, ...
+        best_entry  TEXT,                   -- best candidate entry, even when not answered
+        score       REAL NOT NULL
+    );
+    CREATE INDEX unanswered_day ON unanswered (day);
+    CREATE TABLE daily_counts (
+        day         TEXT NOT NULL,
+        language    TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        answered    INTEGER NOT NULL,
+        entry       TEXT NOT NULL,          -- '' when the reply matched no entry
+        count       INTEGER NOT NULL,
+        PRIMARY KEY (day, language, kind, answered, entry)
+    );
+    """,
+)
+
+
+class AnalyticsError(Exception):
+    """The question log cannot be opened (e.g. written by a newer version)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    day: date
+    answered: int
+    unanswered: int
+
+    @property
+    def total(self) -> int:
+        return self.answered + self.unanswered
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageCount:
+    answered: int
+    unanswered: int
+
+    @property
+    def total(self) -> int:
+        return self.answered + self.unanswered
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Aggregates over the last ``days`` days (today included), for ``/stats``."""
+
+    days: int
+    per_day: tuple[DayCount, ...]  # every day of the window, oldest first, zeros included
+    per_language: Mapping[str, LanguageCount]  # most questions first
+    top_entries: tuple[tuple[str, int], ...]  # answered entries, most asked first
+    did_you_mean: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(d.total for d in self.per_day)
+
+    @property
+    def answered(self) -> int:
+        return sum(d.answered for d in self.per_day)
+
+    @property
+    def answered_rate(self) -> float | None:
+        """Share of questions answered, 0..1; None when nobody asked anything."""
+        return self.answered / self.total if self.total else None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionGroup:
+    """Similar unanswered questions, shown to curators as one line."""
+
+    example: str  # the most frequent wording
+    count: int
+    languages: tuple[str, ...]  # most frequent first
+    best_entry: str | None  # the most frequent best candidate
+    best_score: float  # the highest score any of them reached
+    last_asked: datetime
+    variants: tuple[str, ...] = field(default=())  # other wordings, most frequent first
+
+
+def normalize_question(text: str) -> str:
+    """Case, width, punctuation and spacing folded away: what curators consider the same."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    kept = "".join(
+        ch if not unicodedata.category(ch).startswith(("P", "S")) else " " for ch in folded
+    )
+    return re.sub(r"\s+", " ", kept).strip()
+
+
+def _utc(when: datetime | None) -> datetime:
+    if when is None:
+        return datetime.now(UTC)
+    if when.tzinfo is None:  # naive times are taken as UTC, never as the server's zone
+        return when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
+
+
+class QuestionLog:
+    """The SQLite question log. Thread-safe: one connection behind a lock."""
+
+    def __init__(
+        self,
+        path: Path,
+        retention_days: int = 90,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        if retention_days < 1:
+            raise ValueError("retention_days must be at least 1")
+        self.path = Path(path)
+        self.retention_days = retention_days
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._lock = threading.Lock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we write BEGIN/COMMIT ourselves, so a commit is where we say.
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # FULL: the WAL is synced on every commit, so an acknowledged record survives even
+            # a power cut, not just a killed process. One small write per question affords it.
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
+        self._last_purge: datetime | None = None
+        self.purge()
+
+    @classmethod
+    def in_directory(cls, data_dir: Path, retention_days: int = 90) -> QuestionLog:
+        return cls(Path(data_dir) / DEFAULT_FILENAME, retention_days)
+
+    # -- schema ---------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(_MIGRATIONS):
+            raise AnalyticsError(
+                f"{self.path} has schema version {version}, newer than this program "
+                f"knows ({len(_MIGRATIONS)}); upgrade the bot or move the file away"
+            )
+        for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
+            # One transaction per step, user_version included (it is transactional), so a
+            # crash mid-migration leaves the previous version intact.
+            self._db.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+            log.info("question log %s migrated to schema version %d", self.path, number)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def record(self, reply: Reply, when: datetime | None = None) -> None:
+        """Count a question; keep its text only when it was not answered.
+
+        Returns once the record is committed to disk.
+        """
+        if reply.kind == EMPTY:
+            return
+        at = _utc(when) if when is not None else _utc(self._clock())
+        day = at.date().isoformat()
+        entry = reply.entry if reply.answered else None
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute(
+                    "INSERT INTO daily_counts (day, language, kind, answered, entry, count) "
+                    "VALUES (?, ?, ?, ?, ?, 1) "
+                    "ON CONFLICT (day, language, kind, answered, entry) "
+                    "DO UPDATE SET count = count + 1",
+                    (day, reply.language, reply.kind, int(reply.answered), entry or ""),
+                )
+                if not reply.answered:
+                    question = reply.question.strip()[:MAX_QUESTION_CHARS]
+                    self._db.execute(
+                        "INSERT INTO unanswered (asked_at, day, question, normalized, language,"
+                        " kind, best_entry, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            at.isoformat(timespec="seconds"),
+                            day,
+                            question,
+                            normalize_question(question),
+                            reply.language,
+                            reply.kind,
+                            reply.best_candidate or reply.entry,
+                            float(reply.score),
+                        ),
+                    )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        self._purge_if_due()
+
+    def purge(self, now: datetime | None = None) -> int:
+        """Delete records older than the retention period; returns the questions deleted.
+
+        The per-day counters of those days go too.
+        """
+        now = _utc(now) if now is not None else _utc(self._clock())
+        cutoff = (now - timedelta(days=self.retention_days)).date().isoformat()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                deleted = self._db.execute("DELETE FROM unanswered WHERE day < ?", (cutoff,))
+                self._db.execute("DELETE FROM daily_counts WHERE day < ?", (cutoff,))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._last_purge = now
+        if deleted.rowcount:
+            log.info("purged %d question records older than %s", deleted.rowcount, cutoff)
+        return int(deleted.rowcount)
+
+    def _purge_if_due(self) -> None:
+        now = _utc(self._clock())
+        if self._last_purge is None or now - self._last_purge >= timedelta(days=1):
+            self.purge(now)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> QuestionLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _window(self, days: int, now: datetime | None) -> tuple[date, date]:
+        today = (_utc(now) if now is not None else _utc(self._clock())).date()
+        return today - timedelta(days=days - 1), today
+
+    def stats(self, days: int = 30, now: datetime | None = None) -> Stats:
+        """Questions per day, per language and per answered entry over the last ``days`` days."""
+        self._purge_if_due()
+        first, last = self._window(days, now)
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT day, language, kind, answered, entry, SUM(count) FROM daily_counts "
+                "WHERE day BETWEEN ? AND ? GROUP BY day, language, kind, answered, entry",
+                (first.isoformat(), last.isoformat()),
+            ).fetchall()
+        by_day: dict[str, list[int]] = {}
+        by_language: dict[str, list[int]] = {}
+        entries: Counter[str] = Counter()
+        did_you_mean = 0
+        for day, language, kind, answered, entry, count in rows:
+            slot = 0 if answered else 1
+            by_day.setdefault(day, [0, 0])[slot] += count
+            by_language.setdefault(language, [0, 0])[slot] += count
+            if answered and entry:
+                entries[entry] += count
+            if kind == "did_you_mean":
+                did_you_mean += count
+        per_day = tuple(
+            DayCount(d, *by_day.get(d.isoformat(), (0, 0)))
+            for d in (first + timedelta(days=i) for i in range(days))
+        )
+        languages = sorted(by_language.items(), key=lambda item: (-sum(item[1]), item[0]))
+        return Stats(
+            days=days,
+            per_day=per_day,
+            per_language=MappingProxyType({lang: LanguageCount(*c) for lang, c in languages}),
+            top_entries=tuple(sorted(entries.items(), key=lambda item: (-item[1], item[0]))),
+            did_you_mean=did_you_mean,
+        )
+
+    def unanswered(self, limit: int | None = 20) -> list[QuestionGroup]:
+        """Unanswered questions grouped by similarity, most frequent group first.
+
+        Deterministic: texts are visited most frequent first (ties by text), and each joins
+        the first earlier group whose leading text is similar enough, else starts its own.
+        """
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT question, normalized, language, best_entry, score, asked_at "
+                "FROM unanswered ORDER BY id"
+            ).fetchall()
+        by_text: dict[str, list[tuple[str, str, str | None, float, str]]] = {}
+        for question, normalized, language, best_entry, score, asked_at in rows:
+            by_text.setdefault(normalized, []).append(
+                (question, language, best_entry, score, asked_at)
+            )
+        texts = sorted(by_text, key=lambda t: (-len(by_text[t]), t))[:MAX_GROUPED_TEXTS]
+        leaders: list[str] = []
+        members: list[list[str]] = []
+        for text in texts:
+            match = (
+                process.extractOne(text, leaders, scorer=_similarity, score_cutoff=GROUP_SIMILARITY)
+                if leaders
+                else None
+            )
+            if match is None:
+                leaders.append(text)
+                members.append([text])
+            else:
+                members[match[2]].append(text)
+        groups = [_group([r for t in texts_ for r in by_text[t]]) for texts_ in members]
+        groups.sort(key=lambda g: (-g.count, g.example))
+        return groups if limit is None else groups[:limit]
+
+    def unanswered_csv(self) -> bytes:
+        """Every unanswered group as CSV, for curators' spreadsheets.
+
+        Encoded UTF-8 *with* a byte-order mark: without it Excel guesses the system code
+        page and shows Japanese (and umlauts) as mojibake; other tools ignore the BOM.
+        """
+        out = io.StringIO()
+        writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer.writerow(
+            [
+                "count",
+                "question",
+                "languages",
+                "best_candidate",
+                "best_score",
+                "last_asked_utc",
+                "variants",
+            ]
+        )
+        for group in self.unanswered(limit=None):
+            writer.writerow(
+                [
+                    group.count,
+                    group.example,
+                    " ".join(group.languages),
+                    group.best_entry or "",
+                    f"{group.best_score:.0f}",
+                    group.last_asked.isoformat(timespec="seconds"),
+                    " | ".join(group.variants),
+                ]
+            )
+        return out.getvalue().encode("utf-8-sig")
+
+    def stats_chart_png(self, days: int = 30, now: datetime | None = None) -> bytes:
+        """Questions per day, answered and unanswered stacked, as a PNG image."""
+        # The object-oriented API with the Agg canvas, not pyplot: no global figure state,
+        # no backend selection, never a display, safe to call from a worker thread.
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
+
+        stats = self.stats(days, now)
+        positions = list(range(len(stats.per_day)))
+        answered = [d.answered for d in stats.per_day]
+        unanswered = [d.unanswered for d in stats.per_day]
+        figure = Figure(figsize=(8, 4), dpi=100)
+        FigureCanvasAgg(figure)
+        axes = figure.add_subplot()
+        axes.bar(positions, answered, color="#2e7d32", label="answered")
+        axes.bar(positions, unanswered, bottom=answered, color="#c62828", label="not answered")
+        axes.set_title(f"Questions per day, last {days} days (UTC)")
+        axes.set_ylabel("questions")
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.legend(loc="upper left")
+        step = max(1, len(positions) // 10)  # about ten date labels, however long the window
+        ticks = positions[::-step][::-1]  # counted back from today, so today has a label
+        axes.set_xticks(ticks)
+        axes.set_xticklabels([stats.per_day[i].day.strftime("%d %b") for i in ticks])
+        figure.autofmt_xdate()
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+
+def _similarity(a: str, b: str, **_: object) -> float:
+    # ratio catches typos and works without spaces (Japanese); token_sort_ratio also forgives
+    # a different word order. Never the set/partial scorers: they call a single shared word
+    # a perfect match.
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+
+
+def _group(rows: list[tuple[str, str, str | None, float, str]]) -> QuestionGroup:
+    wordings = Counter(question for question, *_ in rows)
+    ranked = sorted(wordings.items(), key=lambda item: (-item[1], item[0]))
+    languages = Counter(language for _, language, *_ in rows)
+    candidates = Counter(entry for _, _, entry, _, _ in rows if entry)
+    return QuestionGroup(
+        example=ranked[0][0],
+        count=len(rows),
+        languages=tuple(lang for lang, _ in sorted(languages.items(), key=lambda i: (-i[1], i[0]))),
+        best_entry=(
+            sorted(candidates.items(), key=lambda i: (-i[1], i[0]))[0][0] if candidates else None
+        ),
+        best_score=max(score for *_, score, _ in rows),
+        last_asked=datetime.fromisoformat(max(asked_at for *_, asked_at in rows)),
+        variants=tuple(text for text, _ in ranked[1:]),
+    )
