@@ -7,25 +7,19 @@ problems; every problem is printed as ``file:line: reason`` so editors can jump 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from knowledge.loader import SHIPPED_BASE, check_knowledge
+from knowledge.loader import check_knowledge
 from knowledge.model import KnowledgeBase, Problem
-
-
-def knowledge_dir(
-    given: str | None, environ: os._Environ[str] | dict[str, str] = os.environ
-) -> Path:
-    """The base to check: the argument, else ``KNOWLEDGE_DIR``, else the shipped base."""
-    return Path(given or environ.get("KNOWLEDGE_DIR") or SHIPPED_BASE)
+from knowledge.paths import default_knowledge_dir
 
 
 def main(args: argparse.Namespace) -> int:
-    directory = knowledge_dir(getattr(args, "directory", None))
+    given = getattr(args, "directory", None)
+    directory = Path(given) if given else default_knowledge_dir()
     base, problems = check_knowledge(directory)
     out = sys.stdout
     if base is None:

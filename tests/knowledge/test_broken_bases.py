@@ -149,6 +149,24 @@ BROKEN = {
         "source: relase",
         "fact 'companies': source: no source with id 'relase'",
     ),
+    "entity of an entry missing": Broken(
+        _replace(ENTRIES, "entities: [anna-muster]", "entities: [anna-musterr]"),
+        ENTRIES,
+        "entities: [anna-musterr]",
+        "entry 'mayor': entities: no entity with id 'anna-musterr'",
+    ),
+    "scope is not a place": Broken(
+        _replace("facts.yaml", "scope: beispielstadt", "scope: anna-muster"),
+        "facts.yaml",
+        "scope: anna-muster",
+        "fact 'residents': scope: 'anna-muster' is not a place",
+    ),
+    "a stray brace in an answer": Broken(
+        _replace(ENTRIES, '"{value:residents} Japanese', '"{value:residents Japanese'),
+        ENTRIES,
+        "{value:residents Japanese",
+        "answer (en): a brace that is not part of a placeholder",
+    ),
     "placeholder naming a missing id": Broken(
         _replace(ENTRIES, '"{value:residents} Japanese', '"{value:resident} Japanese'),
         ENTRIES,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.loader import SHIPPED_BASE, load_knowledge
+from knowledge.loader import load_knowledge
 from knowledge.model import KnowledgeBase
+from knowledge.paths import SHIPPED_KNOWLEDGE_DIR
 
 
 @pytest.fixture(scope="module")
 def kb() -> KnowledgeBase:
-    return load_knowledge(SHIPPED_BASE)
+    return load_knowledge(SHIPPED_KNOWLEDGE_DIR)
 
 
 def test_the_shipped_base_loads_without_warnings(kb: KnowledgeBase) -> None:

@@ -1,0 +1,240 @@
+"""The Telegram application: ``build_application`` puts the pieces together, ``main`` runs it.
+
+``python -m bot run`` (``make run``) polls Telegram by default, or serves a webhook with a
+secret token when ``WEBHOOK_URL`` is set. SIGINT and SIGTERM shut it down cleanly, SIGHUP
+reloads the knowledge base. Without a token it explains where to get one and offers the
+offline console instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import AIORateLimiter, Application
+from telegram.request import BaseRequest
+
+from bot import texts
+from bot.config import ConfigError, Settings, load_settings
+from bot.handlers import PUBLIC_COMMANDS, Handlers
+from bot.knowledge_store import install_reload_signal
+from bot.logging_setup import SecretRedactor, configure_logging
+from bot.services import Services
+from knowledge import KnowledgeError
+
+log = logging.getLogger(__name__)
+
+# Every kind of update a handler exists for; Telegram sends no others.
+ALLOWED_UPDATES = (
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,  # only for admin commands (refused or run) sent as edits
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+)
+# A RetryAfter (HTTP 429) is waited out and retried this often before giving up.
+RETRIES_AFTER_FLOOD_WAIT = 3
+# Used when there is no token and the transport is local (the console): never sent anywhere.
+OFFLINE_TOKEN = "1:offline-console"
+
+
+def build_application(
+    settings: Settings,
+    services: Services | None = None,
+    *,
+    request: BaseRequest | None = None,
+    handle_signals: bool = False,
+) -> Application:  # type: ignore[type-arg]
+    """The bot as a python-telegram-bot ``Application``, every handler registered.
+
+    ``services`` default to ``Services.create(settings)`` and are then closed on shutdown;
+    services passed in stay the caller's to close. ``request`` replaces the HTTP transport
+    (the console's in-process one). ``handle_signals`` installs the SIGHUP reload, for the
+    process entry point only.
+    """
+    owned = services is None
+    services = services if services is not None else Services.create(settings)
+    handlers = Handlers(services)
+    watcher: dict[str, asyncio.Task[None]] = {}
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        await _set_command_menus(app)
+        if handle_signals:
+            install_reload_signal(asyncio.get_running_loop(), services.store)
+        if settings.watch_knowledge:
+            watcher["task"] = asyncio.create_task(services.store.watch())
+            watcher["task"].add_done_callback(_report_watcher_end)
+        log.info("bot @%s is ready", app.bot.username)
+
+    async def post_stop(app: Application) -> None:  # type: ignore[type-arg]
+        task = watcher.pop("task", None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+        if owned:
+            services.close()
+
+    builder = (
+        Application.builder()
+        .token(settings.token or OFFLINE_TOKEN)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
+        .concurrent_updates(settings.concurrent_updates)
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.rate_limit_per_second,
+                overall_time_period=1 if settings.rate_limit_per_second else 0,
+                max_retries=RETRIES_AFTER_FLOOD_WAIT,
+            )
+        )
+        .post_init(post_init)
+        .post_stop(post_stop)
+        .post_shutdown(post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    else:
+        # One connection per concurrently handled update, plus a few for answers to callback
+        # and inline queries sent while all handlers are busy; getUpdates has its own pool.
+        builder = builder.connection_pool_size(settings.concurrent_updates + 8).pool_timeout(10.0)
+    app = builder.build()
+    app.add_handlers(handlers.all())
+    app.add_error_handler(handlers.error_reporter.on_error)
+    return app
+
+
+def _report_watcher_end(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the knowledge base watcher stopped", exc_info=task.exception())
+
+
+async def _set_command_menus(app: Application) -> None:  # type: ignore[type-arg]
+    """The command menu in English (the default) and in each UI language."""
+    for language in (None, *texts.UI_LANGUAGES):
+        descriptions = texts.COMMAND_DESCRIPTIONS[language or texts.FALLBACK]
+        commands = [BotCommand(name, descriptions[name]) for name in PUBLIC_COMMANDS]
+        try:
+            await app.bot.set_my_commands(commands, language_code=language)
+        except TelegramError as error:  # a missing menu is no reason not to answer
+            log.warning("could not set the %s command menu: %s", language or "default", error)
+
+
+def main(args: argparse.Namespace) -> int:
+    """``python -m bot run``: 0 after a clean shutdown, 1 when it cannot run, 2 on bad config."""
+    env_file = getattr(args, "env_file", ".env") or ".env"
+    try:
+        settings = load_settings(env_file, env_file_required=env_file != ".env")
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    if getattr(args, "watch", False):
+        settings = dataclasses.replace(settings, watch_knowledge=True)
+    redactor = configure_logging(settings.log_level, [settings.token, settings.webhook_secret])
+    if settings.token is None:
+        return _without_token(Path(env_file), args)
+    try:
+        services = Services.create(settings)
+    except KnowledgeError as error:
+        _print_problems(settings, error)
+        return 1
+    except Exception as error:  # e.g. DATA_DIR not writable, question log from a newer version
+        print(f"Cannot start: {redactor.redact(str(error))}", file=sys.stderr)
+        return 1
+    try:
+        app = build_application(settings, services, handle_signals=True)
+        return _run(app, settings, redactor)
+    finally:
+        services.close()
+
+
+def _run(app: Application, settings: Settings, redactor: SecretRedactor) -> int:  # type: ignore[type-arg]
+    try:
+        if settings.webhook_url:
+            log.info("serving a webhook on %s:%d for %s", settings.webhook_listen,
+                     settings.webhook_port, settings.webhook_url)  # fmt: skip
+            app.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+                drop_pending_updates=False,
+            )
+        else:
+            log.info("polling %s for updates", _host_of(settings.api_base_url))
+            app.run_polling(allowed_updates=list(ALLOWED_UPDATES), drop_pending_updates=False)
+    except InvalidToken:
+        print(
+            "Telegram rejected TELEGRAM_BOT_TOKEN: check it in your .env, or ask @BotFather "
+            "for the token again (/token).",
+            file=sys.stderr,
+        )
+        return 1
+    except NetworkError as error:
+        print(
+            f"Cannot reach the Telegram Bot API at {_host_of(settings.api_base_url)}: "
+            f"{redactor.redact(str(error))}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _host_of(url: str) -> str:
+    return urlsplit(url).netloc or url
+
+
+def _print_problems(settings: Settings, error: KnowledgeError) -> None:
+    print(
+        f"The knowledge base in {settings.knowledge_dir} cannot be served "
+        f"({len(error.problems)} problem(s)):",
+        file=sys.stderr,
+    )
+    for problem in error.problems:
+        print(f"  {problem}", file=sys.stderr)
+    print("Fix them (python -m bot check shows the same list), then start again.", file=sys.stderr)
+
+
+NO_TOKEN_HELP = """\
+No Telegram bot token is configured, so the bot cannot connect to Telegram yet.
+
+To get a token:
+  1. In Telegram, open a chat with @BotFather and send /newbot.
+  2. Choose a display name, then a username ending in "bot" (e.g. nrw_japan_bot).
+  3. BotFather replies with a token such as 123456789:AAH... - keep it secret.
+  4. Put it into {env_file}:
+         TELEGRAM_BOT_TOKEN=123456789:AAH...
+     (cp .env.example .env gives you every setting, documented), then run `make run` again.
+  Optional: send /setinline to @BotFather to enable inline mode (@yourbot question).
+"""
+
+
+def _without_token(env_file: Path, args: argparse.Namespace) -> int:
+    print(NO_TOKEN_HELP.format(env_file=env_file.resolve()))
+    if not sys.stdin.isatty():
+        print("To try the bot without a token, chat with it offline: make console")
+        print("(or: python -m bot console)")
+        return 0
+    try:
+        answer = input("Start the offline console chat now? [Y/n] ").strip().lower()
+    except (EOFError, KeyboardInterrupt):
+        print()
+        return 0
+    if answer not in ("", "y", "yes", "j", "ja", "はい"):
+        return 0
+    from bot import console
+
+    console_args: Any = argparse.Namespace(env_file=str(env_file), kb=None, lang=None)
+    return int(console.main(console_args))

@@ -1,0 +1,108 @@
+"""``python -m bot ask [--json] [--kb DIR] [--lang LANG] [QUESTION...]``: answer questions.
+
+A stable contract that tools outside the project rely on:
+
+- the question is the arguments joined by spaces; without arguments, every line of
+  standard input is one question and gets exactly one line of output, flushed at once
+  (blank lines included, so outputs stay aligned with inputs);
+- plain output for a question given as arguments is the answer text, then one line
+  ``Source: <citation>: "<excerpt>"`` per cited passage; for questions read from standard
+  input it is one line: the text with line breaks folded into " / ", then
+  `` — Source: <citation>`` (distinct citations joined by "; ");
+- ``--json`` writes one object per question with exactly the keys
+  ``question, language, answered, entry, score, answer, sources``: ``entry`` is the
+  answering entry id (null unless an entry answered), ``score`` the confidence 0..100,
+  ``answer`` the plain reply text, and ``sources`` a list of ``{"source", "excerpt"}``
+  where ``source`` is the citation line of the document in the reply language (e.g.
+  "Press release, Tokyo, 13 Sep 2017") and ``excerpt`` the verbatim passage;
+- questions are answered independently (no follow-up context between lines);
+- a base that cannot be loaded: its problems go to standard error, exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+from intents.reply import Reply
+from intents.responder import Responder
+from knowledge import KnowledgeError
+from knowledge.loader import load_knowledge
+from knowledge.paths import default_knowledge_dir
+
+
+def reply_as_json(reply: Reply) -> str:
+    """One line of ``--json`` output."""
+    return json.dumps(
+        {
+            "question": reply.question,
+            "language": reply.language,
+            "answered": reply.answered,
+            "entry": reply.entry if reply.answered else None,
+            "score": round(reply.score, 1),
+            "answer": reply.text,
+            "sources": [{"source": s.citation, "excerpt": s.excerpt} for s in reply.sources],
+        },
+        ensure_ascii=False,
+    )
+
+
+def reply_as_block(reply: Reply) -> str:
+    """Plain output for one question asked on the command line: answer, then sources."""
+    lines = [reply.text]
+    lines += [f'Source: {s.citation}: "{s.excerpt}"' for s in reply.sources]
+    return "\n".join(lines)
+
+
+def reply_as_text(reply: Reply) -> str:
+    """One line of plain output: the answer, then its sources."""
+    line = " / ".join(part.strip() for part in reply.text.splitlines() if part.strip())
+    citations = list(dict.fromkeys(s.citation for s in reply.sources))
+    if citations:
+        line += " — Source: " + "; ".join(citations)
+    return line
+
+
+def answer_lines(
+    responder: Responder,
+    questions: Iterable[str],
+    language: str | None,
+    as_json: bool,
+    one_line: bool = True,
+) -> Iterable[str]:
+    render = reply_as_json if as_json else reply_as_text if one_line else reply_as_block
+    for question in questions:
+        yield render(responder.reply(question, context=None, language_hint=language))
+
+
+def main(
+    args: argparse.Namespace,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    stdin = stdin if stdin is not None else sys.stdin
+    out = out if out is not None else sys.stdout
+    err = err if err is not None else sys.stderr
+    directory = str(args.kb or default_knowledge_dir())
+    try:
+        kb = load_knowledge(directory)
+    except KnowledgeError as exc:
+        print(f"The knowledge base in {directory} cannot be loaded:", file=err)
+        for problem in exc.problems:
+            print(f"  {problem}", file=err)
+        return 1
+    responder = Responder(kb)
+    words = list(args.question or ())
+    questions: Iterable[str]
+    if words:
+        questions = [" ".join(words)]
+    else:
+        questions = (line.rstrip("\r\n") for line in stdin)
+    for line in answer_lines(responder, questions, args.lang, bool(args.json), not words):
+        out.write(line + "\n")
+        out.flush()
+    return 0

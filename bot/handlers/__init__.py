@@ -1,0 +1,41 @@
+"""Telegram handlers: thin classes constructed with ``Services``, registered in one place."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram.ext import BaseHandler
+
+from bot.admin import AdminCommands
+from bot.handlers.buttons import Buttons
+from bot.handlers.commands import PUBLIC_COMMANDS, InfoCommands
+from bot.handlers.common import Languages
+from bot.handlers.errors import ErrorReporter
+from bot.handlers.inline import InlineQueries
+from bot.handlers.questions import QuestionFlow, Questions
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+__all__ = ["PUBLIC_COMMANDS", "ErrorReporter", "Handlers"]
+
+
+class Handlers:
+    """Every handler of the bot, in the order they are tried."""
+
+    def __init__(self, services: Services) -> None:
+        self.languages = Languages(services.preferences)
+        flow = QuestionFlow(services, self.languages)
+        commands = InfoCommands(services, flow, self.languages)
+        self._groups: list[list[BaseHandler]] = [
+            AdminCommands(services).handlers(),
+            commands.handlers(),
+            Buttons(services, flow, self.languages).handlers(),
+            InlineQueries(services, self.languages).handlers(),
+            Questions(flow, self.languages).handlers(),
+            commands.fallback_handlers(),
+        ]
+        self.error_reporter = ErrorReporter(self.languages)
+
+    def all(self) -> list[BaseHandler]:
+        return [handler for group in self._groups for handler in group]
