@@ -9,8 +9,11 @@ Two kinds of rows, and nothing else:
 * ``daily_counts``: per day, language, kind and entry, how many questions there were. Counters
   only, no text, so answered questions leave no trace of what was asked.
 
-Durability: WAL mode and one commit per record (``synchronous=FULL``), so once ``record``
-returns, the question survives the process being killed, and even a power cut.
+Durability: WAL mode and one commit per record with ``synchronous=NORMAL``: once ``record``
+returns, the commit is in the write-ahead log through the operating system, so it survives
+the process being killed (SIGKILL, OOM, crash). Only a power cut or kernel crash can lose
+the last few commits; syncing every question to the disk (``FULL``) cost 15-25 % of the
+bot's throughput for that case, which a question log does not need.
 Records older than ``retention_days`` are purged when the log opens and then at most once a
 day, lazily, from ``record`` and ``stats`` (python-telegram-bot's JobQueue needs an extra we
 do not install, and a lazy purge needs no timer to keep alive).
@@ -177,9 +180,8 @@ class QuestionLog:
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
-            # FULL: the WAL is synced on every commit, so an acknowledged record survives even
-            # a power cut, not just a killed process. One small write per question affords it.
-            self._db.execute("PRAGMA synchronous=FULL")
+            # NORMAL in WAL mode: a commit survives a killed process; see the module docstring.
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=5000")
             self._migrate()
         except BaseException:
