@@ -1,4 +1,4 @@
-"""The layering rule: imports only go bot -> intents -> knowledge, and the core knows no Telegram."""
+"""The layering rule: imports only go bot -> intents -> knowledge; the core knows no Telegram."""
 
 from __future__ import annotations
 
