@@ -97,11 +97,9 @@ def main(
         return 1
     responder = Responder(kb)
     words = list(args.question or ())
-    questions: Iterable[str]
-    if words:
-        questions = [" ".join(words)]
-    else:
-        questions = (line.rstrip("\r\n") for line in stdin)
+    questions: Iterable[str] = (
+        [" ".join(words)] if words else (line.rstrip("\r\n") for line in stdin)
+    )
     for line in answer_lines(responder, questions, args.lang, bool(args.json), not words):
         out.write(line + "\n")
         out.flush()

@@ -1,0 +1,513 @@
+"""Speed of question understanding, measured side by side in one run.
+
+- reply latency p50/p99 on the shipped base (target: p99 <= 1 ms);
+- a synthetic base of 10,000 entries x 5 phrasings (one language, generated here, written
+  as YAML and loaded through the real loader): load + index time (target <= 2 s), reply
+  latency p99 (target <= 20 ms) and its ratio to one bare rapidfuzz ``extractOne`` over
+  all phrasings with ``default_process`` in the same run (target <= 3x).
+
+Latency is the median of ``REPEATS`` timings of each question (so a scheduler hiccup on a
+shared machine does not pose as a slow question), then p50/p99 over the questions; the
+extractOne baseline is timed the same way on the same questions.
+
+Run alone: ``python -m bench.intents_bench``.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import yaml
+from rapidfuzz import process, utils
+
+from bench.table import Row, format_table
+from intents.responder import Responder
+from knowledge.loader import load_knowledge
+from knowledge.paths import SHIPPED_KNOWLEDGE_DIR
+
+REPEATS = 5
+SYNTHETIC_ENTRIES = 10_000
+PHRASINGS_PER_ENTRY = 5
+SYNTHETIC_QUESTIONS = 300
+BASELINE_QUESTIONS = 60
+ENTRIES_PER_FILE = 1_000  # keeps every file well under the loader's size limit
+
+
+# -- a synthetic base -------------------------------------------------------------------
+
+_NOUNS = [
+    "account",
+    "address",
+    "agenda",
+    "airport",
+    "allowance",
+    "apartment",
+    "appointment",
+    "badge",
+    "balance",
+    "bank",
+    "battery",
+    "bicycle",
+    "bill",
+    "blanket",
+    "board",
+    "booking",
+    "bottle",
+    "branch",
+    "budget",
+    "building",
+    "bus",
+    "cabinet",
+    "cafeteria",
+    "calendar",
+    "camera",
+    "campus",
+    "canteen",
+    "car",
+    "card",
+    "cargo",
+    "cart",
+    "catalogue",
+    "certificate",
+    "chair",
+    "charger",
+    "checklist",
+    "classroom",
+    "client",
+    "coffee",
+    "colleague",
+    "computer",
+    "conference",
+    "contract",
+    "copier",
+    "corridor",
+    "counter",
+    "course",
+    "courier",
+    "customer",
+    "dashboard",
+    "database",
+    "deadline",
+    "delivery",
+    "deposit",
+    "desk",
+    "device",
+    "diploma",
+    "discount",
+    "document",
+    "door",
+    "drawer",
+    "driver",
+    "elevator",
+    "email",
+    "employee",
+    "entrance",
+    "envelope",
+    "equipment",
+    "event",
+    "exam",
+    "expense",
+    "factory",
+    "fee",
+    "file",
+    "firewall",
+    "floor",
+    "folder",
+    "form",
+    "fridge",
+    "garage",
+    "gate",
+    "guest",
+    "gym",
+    "handbook",
+    "headset",
+    "heater",
+    "helmet",
+    "holiday",
+    "hotel",
+    "insurance",
+    "internet",
+    "invoice",
+    "kettle",
+    "key",
+    "keyboard",
+    "kitchen",
+    "label",
+    "laptop",
+    "laundry",
+    "lease",
+    "letter",
+    "library",
+    "licence",
+    "light",
+    "locker",
+    "lounge",
+    "luggage",
+    "mailbox",
+    "manual",
+    "map",
+    "meeting",
+    "membership",
+    "microwave",
+    "monitor",
+    "mortgage",
+    "network",
+    "notebook",
+    "office",
+    "order",
+    "package",
+    "pantry",
+    "parcel",
+    "parking",
+    "password",
+    "payment",
+    "pension",
+    "permit",
+    "phone",
+    "photo",
+    "plan",
+    "plant",
+    "policy",
+    "printer",
+    "project",
+    "projector",
+    "receipt",
+    "reception",
+    "refund",
+    "rent",
+    "report",
+    "request",
+    "reservation",
+    "room",
+    "router",
+    "salary",
+    "scanner",
+    "schedule",
+    "screen",
+    "seat",
+    "server",
+    "shelf",
+    "shift",
+    "shower",
+    "signature",
+    "software",
+    "staff",
+    "subscription",
+    "supplier",
+    "table",
+    "tablet",
+    "tax",
+    "team",
+    "telephone",
+    "terrace",
+    "ticket",
+    "timesheet",
+    "token",
+    "toilet",
+    "tool",
+    "tour",
+    "training",
+    "transfer",
+    "trip",
+    "uniform",
+    "update",
+    "vacation",
+    "van",
+    "vehicle",
+    "visa",
+    "visitor",
+    "voucher",
+    "wallet",
+    "warehouse",
+    "website",
+    "whiteboard",
+    "wifi",
+    "window",
+    "workshop",
+]
+_VERBS = [
+    "access",
+    "add",
+    "apply",
+    "approve",
+    "arrange",
+    "book",
+    "borrow",
+    "buy",
+    "cancel",
+    "change",
+    "charge",
+    "check",
+    "claim",
+    "clean",
+    "close",
+    "collect",
+    "configure",
+    "connect",
+    "contact",
+    "copy",
+    "create",
+    "delete",
+    "deliver",
+    "download",
+    "drop",
+    "extend",
+    "find",
+    "fix",
+    "get",
+    "install",
+    "issue",
+    "join",
+    "keep",
+    "leave",
+    "lock",
+    "lose",
+    "move",
+    "open",
+    "order",
+    "park",
+    "pay",
+    "print",
+    "register",
+    "remove",
+    "renew",
+    "rent",
+    "repair",
+    "replace",
+    "report",
+    "request",
+    "reserve",
+    "reset",
+    "return",
+    "schedule",
+    "send",
+    "share",
+    "sign",
+    "store",
+    "submit",
+    "switch",
+    "transfer",
+    "update",
+    "upgrade",
+    "upload",
+    "use",
+    "visit",
+]
+_ADJECTIVES = [
+    "annual",
+    "broken",
+    "daily",
+    "digital",
+    "external",
+    "extra",
+    "free",
+    "guest",
+    "international",
+    "late",
+    "local",
+    "lost",
+    "main",
+    "monthly",
+    "new",
+    "old",
+    "personal",
+    "private",
+    "public",
+    "quiet",
+    "replacement",
+    "shared",
+    "small",
+    "spare",
+    "standard",
+    "temporary",
+    "urgent",
+    "weekly",
+    "wireless",
+]
+_PLACES = [
+    "basement",
+    "building",
+    "campus",
+    "downtown",
+    "floor",
+    "harbour",
+    "headquarters",
+    "lobby",
+    "north",
+    "office",
+    "site",
+    "south",
+    "station",
+    "terminal",
+    "tower",
+    "warehouse",
+]
+_TEMPLATES = (
+    "How do I {verb} a {adj} {noun}?",
+    "Where can I {verb} the {noun} near the {place}?",
+    "{verb} {adj} {noun} {place}",
+    "Is it possible to {verb} my {noun} at the {place}?",
+    "What is the process to {verb} a {noun} for the {place}?",
+    "Can someone help me {verb} the {adj} {noun}?",
+    "who handles {noun} {verb} requests",
+    "I need to {verb} a {noun} today, what should I do?",
+)
+
+
+def synthetic_entries(count: int, seed: int = 7) -> list[dict[str, object]]:
+    """``count`` distinct entries, each about one (verb, adjective, noun) at one place."""
+    rng = random.Random(seed)
+    seen: set[tuple[str, str, str, str]] = set()
+    entries: list[dict[str, object]] = []
+    while len(entries) < count:
+        key = (rng.choice(_VERBS), rng.choice(_ADJECTIVES), rng.choice(_NOUNS), rng.choice(_PLACES))
+        if key in seen:
+            continue
+        seen.add(key)
+        verb, adj, noun, place = key
+        templates = rng.sample(_TEMPLATES, PHRASINGS_PER_ENTRY)
+        questions = [t.format(verb=verb, adj=adj, noun=noun, place=place) for t in templates]
+        entries.append(
+            {
+                "id": f"e{len(entries):05d}-{verb}-{adj}-{noun}-{place}",
+                "questions": {"en": questions},
+                "answer": {
+                    "en": f"To {verb} a {adj} {noun} at the {place}, ask the {place} service desk."
+                },
+            }
+        )
+    return entries
+
+
+def write_synthetic_base(directory: Path, entries: Sequence[dict[str, object]]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "base.yaml").write_text(
+        "base:\n  title: Synthetic benchmark base\n  languages: [en]\n", encoding="utf-8"
+    )
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    for start in range(0, len(entries), ENTRIES_PER_FILE):
+        chunk = list(entries[start : start + ENTRIES_PER_FILE])
+        text = yaml.dump({"entries": chunk}, Dumper=dumper, allow_unicode=True, sort_keys=False)
+        (directory / f"entries-{start // ENTRIES_PER_FILE:03d}.yaml").write_text(text, "utf-8")
+    return directory
+
+
+def synthetic_questions(
+    entries: Sequence[dict[str, object]], count: int, seed: int = 11
+) -> list[str]:
+    """Questions as users type them: reworded, a word dropped, a typo, some off-topic."""
+    rng = random.Random(seed)
+    questions: list[str] = []
+    for i in range(count):
+        entry = rng.choice(entries)
+        phrasing = rng.choice(entry["questions"]["en"])  # type: ignore[index]
+        words = phrasing.rstrip("?").split()
+        if i % 4 == 1 and len(words) > 3:
+            del words[rng.randrange(len(words))]
+        if i % 4 == 2:
+            j = rng.randrange(len(words))
+            w = words[j]
+            if len(w) > 4:
+                k = rng.randrange(1, len(w) - 1)
+                words[j] = w[:k] + w[k + 1] + w[k] + w[k + 2 :]
+        if i % 4 == 3:
+            words = ["hello,", "quick", "question:", *words, "thanks"]
+        if i % 10 == 9:
+            words = ["how", "many", "giraffes", "live", "in", "the", rng.choice(_PLACES)]
+        questions.append(" ".join(words) + "?")
+    return questions
+
+
+# -- measuring ----------------------------------------------------------------------------
+
+
+def _latencies(
+    call: Callable[[str], object], questions: Sequence[str], repeats: int = REPEATS
+) -> list[float]:
+    """Per question, the median of ``repeats`` timings, in milliseconds."""
+    for q in questions[:20]:
+        call(q)  # warm up imports and first-use caches of the code, not of the questions
+    result = []
+    for q in questions:
+        timings = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            call(q)
+            timings.append(time.perf_counter() - start)
+        result.append(statistics.median(timings) * 1000.0)
+    return result
+
+
+def _percentile(values: Sequence[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def shipped_questions(responder: Responder) -> list[str]:
+    """Questions for the shipped base: the development set if present, else phrasings."""
+    cases = Path(__file__).resolve().parent.parent / "tests" / "eval" / "dev.yaml"
+    if cases.exists():
+        loaded = yaml.safe_load(cases.read_text(encoding="utf-8")) or []
+        questions = [str(c["question"]) for c in loaded if isinstance(c, dict) and "question" in c]
+        if questions:
+            return questions
+    return list(responder.index.phrasing_text)
+
+
+def run() -> list[Row]:
+    rows: list[Row] = []
+
+    kb = load_knowledge(SHIPPED_KNOWLEDGE_DIR)
+    responder = Responder(kb)
+    shipped = _latencies(responder.reply, shipped_questions(responder))
+    p50, p99 = _percentile(shipped, 0.5), _percentile(shipped, 0.99)
+    rows.append(Row("shipped base: reply latency p50", p50, 1.0, "ms", p50 <= 1.0))
+    rows.append(Row("shipped base: reply latency p99", p99, 1.0, "ms", p99 <= 1.0))
+
+    entries = synthetic_entries(SYNTHETIC_ENTRIES)
+    with tempfile.TemporaryDirectory(prefix="intents-bench-") as tmp:
+        directory = write_synthetic_base(Path(tmp), entries)
+        start = time.perf_counter()
+        big = load_knowledge(directory)
+        loaded = time.perf_counter()
+        big_responder = Responder(big)
+        built = time.perf_counter()
+    load_s, index_s = loaded - start, built - loaded
+    rows.append(Row("10k x 5 base: load (YAML + validation)", load_s, 2.0, "s", True))
+    rows.append(Row("10k x 5 base: index build", index_s, 2.0, "s", True))
+    rows.append(
+        Row("10k x 5 base: load + index", load_s + index_s, 2.0, "s", load_s + index_s <= 2.0)
+    )
+
+    questions = synthetic_questions(entries, SYNTHETIC_QUESTIONS)
+    ours = _latencies(big_responder.reply, questions)
+    phrasings = list(big_responder.index.phrasing_text)
+    # One extractOne scans all 50,000 phrasings (a quarter of a second): fewer questions,
+    # timed once each, still give a stable figure.
+    bare = _latencies(
+        lambda q: process.extractOne(q, phrasings, processor=utils.default_process),
+        questions[:BASELINE_QUESTIONS],
+        repeats=1,
+    )
+    ours_p99, bare_p99 = _percentile(ours, 0.99), _percentile(bare, 0.99)
+    rows.append(Row("10k x 5 base: reply latency p50", _percentile(ours, 0.5), 20.0, "ms", True))
+    rows.append(Row("10k x 5 base: reply latency p99", ours_p99, 20.0, "ms", ours_p99 <= 20.0))
+    rows.append(Row("10k x 5 base: bare extractOne p99", bare_p99, 0.0, "ms", True))
+    ratio = ours_p99 / bare_p99 if bare_p99 else float("inf")
+    rows.append(Row("10k x 5 base: reply p99 / extractOne p99", ratio, 3.0, "x", ratio <= 3.0))
+    return rows
+
+
+def main() -> int:
+    rows = run()
+    print(format_table(rows))
+    return 0 if all(row.ok for row in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""Which language a question is in, restricted to the languages the base can answer in.
+
+Japanese script means Japanese. English versus German is told from the words: marker
+words of each language, umlauts and ß, and the words the base's own phrasings use in
+only one language. A question that fits either ("NRW?") is ambiguous and falls back to
+the hint (the chat's earlier language or the user's Telegram language), then English,
+then the base's default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from intents.lexicon import LANGUAGE_MARKERS
+from intents.normalise import has_japanese, has_kana, is_japanese_word
+from knowledge import Language
+
+
+class LanguageDetector:
+    def __init__(
+        self,
+        languages: tuple[Language, ...],
+        vocabulary: Mapping[Language, Iterable[str]] | None = None,
+    ) -> None:
+        self.languages = languages
+        # Words the base uses in exactly one of its languages tell that language.
+        owners: dict[str, set[Language]] = {}
+        for language, words in (vocabulary or {}).items():
+            for w in words:
+                owners.setdefault(w, set()).add(language)
+        self._base_words = {w: next(iter(ls)) for w, ls in owners.items() if len(ls) == 1}
+
+    def guess(self, original: str, words: Iterable[str]) -> Language | None:
+        """The language the text is written in, or None when it could be either."""
+        if has_kana(original) or has_japanese(original):
+            return "ja"
+        scores: dict[Language, float] = {}
+        for w in words:
+            if is_japanese_word(w):
+                continue
+            for language, markers in LANGUAGE_MARKERS.items():
+                if w in markers:
+                    scores[language] = scores.get(language, 0.0) + 1.0
+            owner = self._base_words.get(w)
+            if owner is not None and len(w) > 2:
+                scores[owner] = scores.get(owner, 0.0) + 0.5
+        if not scores:
+            return None
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            return None
+        return ranked[0][0]
+
+    def choose(self, guessed: Language | None, *hints: Language | None) -> Language:
+        """The reply language: the question's own if the base has it, else the hints."""
+        if guessed in self.languages:
+            return guessed  # type: ignore[return-value]
+        for hint in hints:
+            if hint:
+                short = hint.split("-")[0].split("_")[0].lower()
+                if short in self.languages:
+                    return short
+        if guessed is None and "en" in self.languages:
+            return "en"
+        return self.languages[0]

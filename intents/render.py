@@ -1,0 +1,156 @@
+"""Turning an entry into reply text: placeholders filled, figures and dates written per language.
+
+Figures live once, in the facts; answers name them (``{value:companies-nrw}``) and this
+module writes them the way each language does: "13,752" / "13.752", "over 600" /
+"über 600" / "600以上". Quotes that are translations say so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from intents.reply import SourceRef
+from intents.texts import MONTHS, language_name, text
+from knowledge import Entry, Evidence, Fact, KnowledgeBase, Language, Quote
+
+_PLACEHOLDER = re.compile(r"\{(value|fact|quote|speaker|entity):([^{}\s]+)\}")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_QUOTE_MARKS = {"en": ("“", "”"), "de": ("„", "“"), "ja": ("「", "」")}
+_QUALIFIERS = {
+    "en": {"over": "over {n}", "about": "about {n}", "up_to": "up to {n}"},
+    "de": {"over": "über {n}", "about": "rund {n}", "up_to": "bis zu {n}"},
+    "ja": {"over": "{n}以上", "about": "約{n}", "up_to": "最大{n}"},
+}
+
+
+def localized(values: Mapping[Language, str], language: Language, fallback: Language) -> str:
+    """The text in ``language``, else in ``fallback``, else in any language there is."""
+    if language in values:
+        return values[language]
+    if fallback in values:
+        return values[fallback]
+    return next(iter(values.values()), "")
+
+
+def format_number(value: int | float, language: Language) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        written = f"{value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        written = f"{int(value):,}"
+    if language == "de":
+        written = written.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return written
+
+
+def format_date(iso: str, language: Language) -> str:
+    """ "2017-09" -> "September 2017"; "2017-09-13" -> "13 September 2017"; else unchanged."""
+    match = _ISO_DATE.match(iso.strip())
+    if not match:
+        return iso
+    year, month, day = match.group(1), int(match.group(2)), match.group(3)
+    if not 1 <= month <= 12:
+        return iso
+    if language == "ja":
+        return f"{year}年{month}月" + (f"{int(day)}日" if day else "")
+    month_name = MONTHS.get(language, MONTHS["en"])[month - 1]
+    if day is None:
+        return f"{month_name} {year}"
+    return (
+        f"{int(day)}. {month_name} {year}"
+        if language == "de"
+        else f"{int(day)} {month_name} {year}"
+    )
+
+
+def format_value(fact: Fact, language: Language) -> str:
+    value = fact.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        written = str(value)
+    elif isinstance(value, int | float):
+        written = format_number(value, language)
+    else:
+        written = format_date(str(value), language)
+    qualifiers = _QUALIFIERS.get(language, _QUALIFIERS["en"])
+    template = qualifiers.get(fact.qualifier)
+    return template.format(n=written) if template else written
+
+
+class Renderer:
+    """Fills an entry's answer in one language; knows the base it renders from."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def _text(self, values: Mapping[Language, str], language: Language) -> str:
+        return localized(values, language, self.kb.default_language)
+
+    def quote(self, quote: Quote, language: Language) -> str:
+        shown = language if language in quote.text else quote.original_language
+        opening, closing = _QUOTE_MARKS.get(language, _QUOTE_MARKS["en"])
+        written = f"{opening}{quote.text[shown].strip()}{closing}"
+        if quote.is_translation(shown):
+            marker = text(
+                "translated_from",
+                language,
+                source_language=language_name(quote.original_language, language),
+            )
+            written += marker if language == "ja" else " " + marker
+        return written
+
+    def speaker(self, quote: Quote, language: Language) -> str:
+        person = self.kb.entities.get(quote.speaker)
+        name = self._text(person.name, language) if person else quote.speaker
+        role = self._text(quote.role, language) if quote.role else ""
+        if not role:
+            return name
+        return f"{name}（{role}）" if language == "ja" else f"{name}, {role}"
+
+    def _fill(self, match: re.Match[str], language: Language) -> str:
+        kind, ref = match.group(1), match.group(2)
+        kb = self.kb
+        if kind == "value" and ref in kb.facts:
+            return format_value(kb.facts[ref], language)
+        if kind == "fact" and ref in kb.facts:
+            return self._text(kb.facts[ref].statement, language)
+        if kind == "quote" and ref in kb.quotes:
+            return self.quote(kb.quotes[ref], language)
+        if kind == "speaker" and ref in kb.quotes:
+            return self.speaker(kb.quotes[ref], language)
+        if kind == "entity" and ref in kb.entities:
+            return self._text(kb.entities[ref].name, language)
+        return match.group(0)
+
+    def answer(self, entry: Entry, language: Language) -> str:
+        """The entry's answer with placeholders filled, plus the date of its figures."""
+        body = _PLACEHOLDER.sub(
+            lambda m: self._fill(m, language), self._text(entry.answer, language)
+        )
+        as_of = self.as_of(entry, language)
+        if as_of and as_of not in body:
+            body = f"{body.rstrip()}\n{text('as_of', language, date=as_of)}"
+        return body.strip()
+
+    def as_of(self, entry: Entry, language: Language) -> str:
+        dates = sorted(
+            {self.kb.facts[f].as_of for f in entry.facts if self.kb.facts[f].as_of},
+            key=str,
+        )
+        return " / ".join(format_date(str(d), language) for d in dates)
+
+    def sources(self, evidence: tuple[Evidence, ...], language: Language) -> tuple[SourceRef, ...]:
+        refs = []
+        for ev in evidence:
+            source = self.kb.sources.get(ev.source_id)
+            citation = self._text(source.citation, language) if source else ev.source_id
+            refs.append(SourceRef(ev.source_id, citation, ev.excerpt))
+        return tuple(refs)
+
+    def entry_sources(self, entry: Entry, language: Language) -> tuple[SourceRef, ...]:
+        return self.sources(self.kb.evidence_of(entry), language)
+
+    def entity_name(self, entity_id: str, language: Language) -> str:
+        entity = self.kb.entities[entity_id]
+        return self._text(entity.name, language)

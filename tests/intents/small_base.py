@@ -1,0 +1,73 @@
+"""A small one-language (English) base written into a directory, for tests that need a
+base other than the shipped one: plain entries without facts, one fact with a figure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SOURCE_TEXT = "Harbour Town welcomes investors\n\nIn Harbour Town there are 42 ferries a day.\n"
+
+FILES = {
+    "base.yaml": """base:
+  title: Harbour Town FAQ
+  languages: [en]
+""",
+    "sources.yaml": """sources:
+  - id: leaflet
+    file: leaflet.en.txt
+    language: en
+    date: 2020-05-01
+    place: Harbour Town
+    publishers: [Harbour Town]
+    title:
+      en: Harbour Town welcomes investors
+    citation:
+      en: Leaflet, Harbour Town, May 2020
+""",
+    "facts.yaml": """facts:
+  - id: ferries
+    value: 42
+    unit: ferries
+    as_of: 2020-05
+    source: leaflet
+    excerpt: In Harbour Town there are 42 ferries a day.
+    statement:
+      en: There are 42 ferries a day in Harbour Town.
+""",
+    "entries.yaml": """entries:
+  - id: ferries
+    questions:
+      en:
+        - How many ferries leave Harbour Town every day?
+        - number of daily ferries
+        - ferry connections per day
+    answer:
+      en: "There are {value:ferries} ferries a day."
+    facts: [ferries]
+    related: [contact]
+  - id: contact
+    questions:
+      en:
+        - How can I contact the investment office?
+        - office phone number
+        - who do I call about investing
+    answer:
+      en: Write to the investment office at the town hall.
+  - id: parking
+    questions:
+      en:
+        - Where can I park my car?
+        - car parking near the harbour
+        - is there a parking garage
+    answer:
+      en: The harbour garage is open day and night.
+""",
+}
+
+
+def write_small_base(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in FILES.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    (directory / "leaflet.en.txt").write_text(SOURCE_TEXT, encoding="utf-8")
+    return directory

@@ -1,0 +1,224 @@
+"""The one function: question in, Reply out. Expected figures are read from the base."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from intents.render import format_value
+from intents.reply import (
+    ANSWER,
+    COMPANY,
+    DID_YOU_MEAN,
+    EMPTY,
+    NOT_ON_FILE,
+    UNKNOWN_COMPANY,
+    Conversation,
+)
+from intents.responder import MAX_SUGGESTIONS, Responder
+
+
+def figure(responder: Responder, entry_id: str, language: str) -> str:
+    entry = responder.kb.entries[entry_id]
+    facts = [responder.kb.facts[f] for f in entry.facts if responder.kb.facts[f].value is not None]
+    return format_value(facts[0], language)
+
+
+def test_answers_the_issue_question_with_figure_and_source(responder: Responder) -> None:
+    reply = responder.reply("How many Japanese firms are in Düsseldorf?")
+    assert reply.answered and reply.kind == ANSWER
+    assert reply.entry == "companies-duesseldorf"
+    assert figure(responder, "companies-duesseldorf", "en") in reply.text
+    assert "September 2017" in reply.text
+    assert reply.sources and all(s.excerpt for s in reply.sources)
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Wie viele japanische Unternehmen gibt es in Düsseldorf?", "de"),
+        ("デュッセルドルフには日本企業が何社ありますか？", "ja"),
+        ("number of japanese compnies in dusseldorf", "en"),
+    ],
+)
+def test_answers_in_the_language_of_the_question(
+    responder: Responder, question: str, language: str
+) -> None:
+    reply = responder.reply(question, language_hint="en" if language != "en" else "de")
+    assert reply.language == language
+    assert reply.entry == "companies-duesseldorf"
+    assert figure(responder, "companies-duesseldorf", language) in reply.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many Chinese companies are in Düsseldorf?",
+        "How many Japanese companies are in Munich?",
+        "Wie viele japanische Unternehmen gibt es in München?",
+        "ミュンヘンには日本企業が何社ありますか？",
+        "How many Japanese companies were in Düsseldorf in 2005?",
+        "When is the next seminar?",
+    ],
+)
+def test_declines_what_the_base_does_not_cover(responder: Responder, question: str) -> None:
+    reply = responder.reply(question)
+    assert not reply.answered
+    assert figure(responder, "companies-duesseldorf", reply.language) not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "company"),
+    [
+        ("Is Toyota in NRW?", "toyota"),
+        ("Does Mitsubishi have a presence in Düsseldorf?", "mitsubishi-electric"),
+        ("Is Toyta in NRW?", "toyota"),
+        ("Ist Canon in Düsseldorf vertreten?", "canon"),
+        ("トヨタはNRWに進出していますか？", "toyota"),
+    ],
+)
+def test_company_presence_from_the_entities(
+    responder: Responder, question: str, company: str
+) -> None:
+    reply = responder.reply(question)
+    entity = responder.kb.entities[company]
+    assert reply.answered and reply.kind == COMPANY
+    assert entity.name[reply.language] in reply.text
+    if entity.evidence is not None:
+        assert reply.sources[0].excerpt == entity.evidence.excerpt
+
+
+@pytest.mark.parametrize("question", ["Is Sony in Düsseldorf?", "Hat Panasonic ein Büro in NRW?"])
+def test_unknown_company_is_declined_with_the_named_ones(
+    responder: Responder, question: str
+) -> None:
+    reply = responder.reply(question)
+    assert not reply.answered and reply.kind == UNKNOWN_COMPANY
+    named = [e for e in responder.kb.entities.values() if e.kind == "company"]
+    assert all(e.name[reply.language] in reply.text for e in named)
+
+
+def test_unknown_capitalised_company_in_a_presence_question(responder: Responder) -> None:
+    reply = responder.reply("Is Zorblax Corporation in Düsseldorf?")
+    assert not reply.answered and reply.kind == UNKNOWN_COMPANY
+    assert "Zorblax" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("How many Japanese companies are in Düsseldorf?", "and in NRW?", "companies-nrw"),
+        (
+            "Wie viele japanische Unternehmen gibt es in NRW?",
+            "und in Düsseldorf?",
+            "companies-duesseldorf",
+        ),
+        (
+            "How many Japanese companies are in Düsseldorf?",
+            "what about residents?",
+            "residents-duesseldorf",
+        ),
+        (
+            "Wie viele japanische Unternehmen gibt es in Düsseldorf?",
+            "und die Einwohner?",
+            "residents-duesseldorf",
+        ),
+        ("デュッセルドルフには日本企業が何社ありますか？", "NRWでは？", "companies-nrw"),
+    ],
+)
+def test_follow_ups_resolve_against_the_previous_question(
+    responder: Responder, first: str, follow_up: str, expected: str
+) -> None:
+    previous = responder.reply(first)
+    assert previous.answered
+    reply = responder.reply(follow_up, context=previous.context)
+    assert reply.answered and reply.entry == expected
+    assert reply.language == previous.language
+    assert reply.context.last_entry == expected
+
+
+def test_follow_ups_chain(responder: Responder) -> None:
+    first = responder.reply("How many Japanese companies are in Düsseldorf?")
+    second = responder.reply("and in NRW?", context=first.context)
+    third = responder.reply("what about residents?", context=second.context)
+    assert third.entry == "residents-nrw"
+
+
+def test_a_fragment_without_context_is_not_answered(responder: Responder) -> None:
+    assert not responder.reply("and in NRW?").answered
+
+
+def test_follow_up_of_a_declined_question_stays_declined(responder: Responder) -> None:
+    first = responder.reply("How many Chinese companies are in Düsseldorf?")
+    assert not responder.reply("and in NRW?", context=first.context).answered
+
+
+def test_related_entries_are_offered_in_the_reply_language(responder: Responder) -> None:
+    reply = responder.reply("Wie viele Japaner leben in Düsseldorf?")
+    entry = responder.kb.entries[reply.entry]
+    assert [s.entry_id for s in reply.follow_ups] == list(entry.related)
+    for suggestion in reply.follow_ups:
+        assert suggestion.question == responder.kb.entries[suggestion.entry_id].questions["de"][0]
+
+
+def test_unsure_replies_suggest_at_most_three(responder: Responder) -> None:
+    reply = responder.reply("Düsseldorf Japan")
+    assert not reply.answered
+    if reply.kind == DID_YOU_MEAN:
+        assert 1 <= len(reply.suggestions) <= MAX_SUGGESTIONS
+        assert all(s.question in reply.text for s in reply.suggestions)
+
+
+def test_not_on_file_states_no_figures(responder: Responder) -> None:
+    reply = responder.reply("What is the weather like in Düsseldorf in winter?")
+    assert not reply.answered and reply.kind in (NOT_ON_FILE, DID_YOU_MEAN)
+    assert not reply.sources
+    assert not any(ch.isdigit() for ch in reply.text)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!", "…", "\n\t"])
+def test_empty_questions(responder: Responder, question: str) -> None:
+    reply = responder.reply(question)
+    assert reply.kind == EMPTY and not reply.answered
+
+
+def test_empty_question_keeps_the_context(responder: Responder) -> None:
+    context = Conversation("companies-nrw", "How many Japanese companies are in NRW?", "en")
+    assert responder.reply("?", context=context).context == context
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_never_raises(responder: Responder, question: str) -> None:
+    reply = responder.reply(question, context=Conversation(None, question[:50], "ja"))
+    assert reply.language in responder.kb.languages
+    assert isinstance(reply.text, str) and reply.text
+
+
+def test_huge_input_is_answered_quickly_and_safely(responder: Responder) -> None:
+    reply = responder.reply("How many Japanese firms are in Düsseldorf? " * 5000)
+    assert reply.language == "en"
+
+
+def test_answer_entry_renders_a_suggestion(responder: Responder) -> None:
+    reply = responder.answer_entry("companies-nrw", "de")
+    assert reply.answered and reply.entry == "companies-nrw"
+    assert figure(responder, "companies-nrw", "de") in reply.text
+
+
+def test_one_language_base(small_responder: Responder) -> None:
+    reply = small_responder.reply("how many ferries per day?")
+    assert reply.answered and reply.language == "en"
+    assert "42" in reply.text and "May 2020" in reply.text
+    plain = small_responder.reply("who do I call about investing")
+    assert plain.answered and not plain.sources
+
+
+def test_one_language_base_answers_in_its_language(small_responder: Responder) -> None:
+    assert small_responder.reply("Wie viele Fähren fahren täglich?").language == "en"
+
+
+def test_one_language_base_declines_a_substitution(small_responder: Responder) -> None:
+    # "buses" where every phrasing of the entry says "ferries"
+    assert not small_responder.reply("How many buses per day?").answered
