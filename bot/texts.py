@@ -133,7 +133,6 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "language_auto_set": "From now on I reply in the language of your question.",
         "flood": "You are asking faster than I can keep up. Please wait a minute, then ask again.",
         "error": "Sorry, something went wrong on my side. Please try again.",
-        "admin_refusal": "Sorry, this command is only for the administrators of this bot.",
         "unknown_button": "This button is no longer valid. Please ask your question again.",
         "inline_hint": "Ask a question: {title}",
         "empty_question": "Please write your question as text.",
@@ -189,7 +188,6 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "fragen Sie dann erneut.",
         "error": "Entschuldigung, bei mir ist etwas schiefgegangen. Bitte versuchen Sie es "
         "noch einmal.",
-        "admin_refusal": "Dieser Befehl ist leider nur für die Administratoren dieses Bots.",
         "unknown_button": "Diese Schaltfläche ist nicht mehr gültig. Bitte stellen Sie Ihre "
         "Frage erneut.",
         "inline_hint": "Stellen Sie eine Frage: {title}",
@@ -242,7 +240,6 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "flood": "ご質問のペースが速すぎます。"
         "1分ほどお待ちいただいてから、もう一度お尋ねください。",
         "error": "申し訳ありません、こちらで問題が発生しました。もう一度お試しください。",
-        "admin_refusal": "申し訳ありませんが、このコマンドはこのボットの管理者専用です。",
         "unknown_button": "このボタンは無効になりました。もう一度ご質問ください。",
         "inline_hint": "質問を入力してください：{title}",
         "empty_question": "ご質問を文字で入力してください。",
