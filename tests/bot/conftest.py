@@ -75,8 +75,8 @@ async def running_bot(
     """The real Application, polling the fake server; services exposed as ``.services``."""
     services = Services.create(bot_settings)
     try:
-        bot = BotUnderTest(build_application(bot_settings, services), fake_telegram)
-        bot.services = services  # type: ignore[attr-defined]
+        app = build_application(bot_settings, services)
+        bot = BotUnderTest(app, fake_telegram, services=services)
         async with bot.running():
             yield bot
     finally:

@@ -186,6 +186,9 @@ class BotUnderTest:
         pending = [t for t in tasks if not t.done() and t is not asyncio.current_task()]
         if pending:
             await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), timeout)
+        wait_idle = getattr(self.server, "wait_idle", None)
+        if wait_idle is not None:  # requests the bot gave up on may still take effect
+            await wait_idle(timeout)
 
     async def send(self, update: dict[str, Any]) -> Replies:
         """Queue one update, wait until it is handled, and return what the bot sent for it."""

@@ -150,10 +150,12 @@ class FakeTelegramProcess:
                 raise TimeoutError(f"update {update_id} not taken within {timeout}s")
             await asyncio.sleep(0.01)
 
-    async def wait_count(self, method: str, count: int, timeout: float = 60.0) -> None:
+    async def wait_count(
+        self, method: str, count: int, timeout: float = 60.0, poll: float = 0.01
+    ) -> None:
         """Wait until ``count`` calls of ``method`` arrived (polling the counts)."""
         deadline = time.monotonic() + timeout
         while await asyncio.to_thread(self.count, method) < count:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{method}: fewer than {count} calls within {timeout}s")
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(poll)

@@ -129,6 +129,7 @@ class FakeTelegram:
         self._thread: threading.Thread | None = None
         self._connections: set[asyncio.StreamWriter] = set()
         self.highest_offset = 0  # largest getUpdates offset a client has sent so far
+        self._in_flight = 0  # requests being answered (delayed ones included), not getUpdates
 
     # ---- addresses -------------------------------------------------------------------------
     @property
@@ -336,6 +337,15 @@ class FakeTelegram:
                 raise TimeoutError(f"update {update_id} not taken within {timeout}s")
             await asyncio.sleep(0.001)
 
+    async def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait until no request (other than a long poll) is still being answered; a request
+        the client gave up on (a timeout) may still take effect until then."""
+        deadline = time.monotonic() + timeout
+        while self._in_flight:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self._in_flight} request(s) still in flight after {timeout}s")
+            await asyncio.sleep(0.005)
+
     def sent_messages(self, chat_id: Any = None) -> list[Call]:
         """sendMessage calls that took effect, optionally for one chat."""
         return self.calls_of(
@@ -425,6 +435,15 @@ class FakeTelegram:
         return await self._call(method, params)
 
     async def _call(self, method: str, params: dict[str, Any]) -> _Response:
+        # getUpdates may wait for its whole timeout: it does not count as work in progress.
+        busy = method != "getUpdates"
+        self._in_flight += busy
+        try:
+            return await self._answer(method, params)
+        finally:
+            self._in_flight -= busy
+
+    async def _answer(self, method: str, params: dict[str, Any]) -> _Response:
         if method == "getUpdates":
             # The client only sends offset N once it has taken every update below N.
             with contextlib.suppress(TypeError, ValueError):

@@ -1,0 +1,182 @@
+"""Updates per second through the real Application, from getUpdates to sendMessage.
+
+The fake Bot API server runs in a process of its own (``python -m tests.fake_telegram``), so
+the bot has a core to itself. In the same run, against the same server, a bare
+python-telegram-bot echo bot (the library's defaults, one handler that echoes the text) gives
+the ceiling for any bot built on the library. Each is measured ``ROUNDS`` times on a burst of
+``BURST`` private questions (every one from a user of its own), after a warm-up; the best
+round counts, so a neighbour on this shared machine does not pose as a slow bot.
+
+Telegram's own limit of about 30 messages a second overall is switched off
+(RATE_LIMIT_PER_SECOND=0): the fake server is not Telegram, and the point is how much the bot
+could do. Everything else runs as configured by default, the flood guard and the question
+log on disk included.
+
+One more run of the bot goes under cProfile; the functions it spent most time in, and the
+share of each layer (library, HTTP client, our packages), are printed.
+
+Run alone: ``python -m bench throughput``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import cProfile
+import io
+import pstats
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+from bench.table import Row
+from bot.app import build_application
+from bot.config import Settings
+from tests.fake_telegram import updates as factory
+from tests.fake_telegram.harness import BotUnderTest
+from tests.fake_telegram.process import FakeTelegramProcess
+
+BURST = 2000
+WARM_UP = 300
+ROUNDS = 2
+PROFILED = 1000
+TARGET_RATE = 300.0  # ten times what Telegram lets a bot send
+TARGET_SHARE = 80.0  # percent of the echo bot's rate
+
+QUESTIONS = (
+    ("en", "How many Japanese companies are in Düsseldorf?"),
+    ("de", "Wie viele Japaner leben in NRW?"),
+    ("ja", "デュッセルドルフには日本人が何人住んでいますか？"),
+    ("en", "Which Japanese companies have invested in NRW?"),
+    ("de", "Was wurde in Tokio vorgestellt?"),
+    ("en", "What is the weather like in Düsseldorf?"),
+)
+
+_next_user = iter(range(1_000_000, 10_000_000))
+
+
+def burst(count: int) -> list[dict[str, Any]]:
+    """``count`` private questions, each from a new user."""
+    updates = []
+    for index in range(count):
+        language, text = QUESTIONS[index % len(QUESTIONS)]
+        sender = factory.user(next(_next_user), language_code=language)
+        updates.append(factory.private_message(text, sender=sender))
+    return updates
+
+
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None and update.effective_message.text
+    await update.effective_message.reply_text(update.effective_message.text)
+
+
+def echo_application(server: FakeTelegramProcess, data_dir: Path) -> Application:
+    app = Application.builder().token(server.token).base_url(server.base_url).build()
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _echo))
+    return app
+
+
+def our_application(server: FakeTelegramProcess, data_dir: Path) -> Application:
+    settings = Settings.from_mapping(
+        {
+            "TELEGRAM_BOT_TOKEN": server.token,
+            "TELEGRAM_API_BASE_URL": server.base_url,
+            "DATA_DIR": str(data_dir),
+            "RATE_LIMIT_PER_SECOND": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    # Services built here are closed by the application's post_shutdown.
+    return build_application(settings)
+
+
+async def _through(server: FakeTelegramProcess, updates: list[dict[str, Any]]) -> float:
+    """Seconds from queueing ``updates`` until each got its sendMessage."""
+    before = await asyncio.to_thread(server.count, "sendMessage")
+    started = time.perf_counter()
+    await asyncio.to_thread(server.queue_updates, updates)
+    await server.wait_count("sendMessage", before + len(updates), timeout=600, poll=0.05)
+    return time.perf_counter() - started
+
+
+async def updates_per_second(
+    build: Callable[[FakeTelegramProcess, Path], Application],
+    server: FakeTelegramProcess,
+    count: int,
+    profile: cProfile.Profile | None = None,
+) -> float:
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        bot = BotUnderTest(build(server, Path(tmp)), server)  # type: ignore[arg-type]
+        async with bot.running(poll_timeout=1.0):
+            await _through(server, burst(WARM_UP))
+            if profile is not None:
+                profile.enable()
+            seconds = await _through(server, burst(count))
+            if profile is not None:
+                profile.disable()
+    return count / seconds
+
+
+_LAYERS = (
+    ("python-telegram-bot", ("/telegram/",)),
+    ("httpx/httpcore/anyio/h11", ("/httpx/", "/httpcore/", "/anyio/", "/h11/")),
+    ("asyncio + sockets", ("/asyncio/", "selectors", "socket")),
+    ("intents (matching)", ("/intents/", "rapidfuzz")),
+    ("bot (handlers, render, log)", ("/bot/",)),
+    ("knowledge", ("/knowledge/",)),
+    ("json", ("/json/", "json")),
+    ("sqlite3", ("sqlite3",)),
+)
+
+
+def profile_summary(profile: cProfile.Profile, top: int = 12) -> str:
+    stats = pstats.Stats(profile, stream=io.StringIO())
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    total = sum(entry[2] for entry in raw.values()) or 1.0
+    layers: dict[str, float] = {}
+    for (filename, _, function), entry in raw.items():
+        where = f"{filename} {function}"
+        layer = next((name for name, keys in _LAYERS if any(k in where for k in keys)), "other")
+        layers[layer] = layers.get(layer, 0.0) + entry[2]
+    lines = ["  where the time goes (own time per layer):"]
+    for layer, seconds in sorted(layers.items(), key=lambda item: -item[1]):
+        lines.append(f"    {100 * seconds / total:5.1f}%  {layer}")
+    lines.append(f"  top {top} functions by own time:")
+    ranked = sorted(raw.items(), key=lambda item: -item[1][2])[:top]
+    for (filename, line, function), entry in ranked:
+        short = "/".join(Path(filename).parts[-2:])
+        lines.append(
+            f"    {100 * entry[2] / total:5.1f}%  {entry[1]:>8} calls  {short}:{line} {function}"
+        )
+    return "\n".join(lines)
+
+
+def run() -> list[Row]:
+    with FakeTelegramProcess(record=False) as server:
+        echo_rates, our_rates = [], []
+        for _ in range(ROUNDS):
+            echo_rates.append(asyncio.run(updates_per_second(echo_application, server, BURST)))
+            our_rates.append(asyncio.run(updates_per_second(our_application, server, BURST)))
+        profile = cProfile.Profile()
+        asyncio.run(updates_per_second(our_application, server, PROFILED, profile))
+    ours, echo = max(our_rates), max(echo_rates)
+    print(f"  rounds (updates/s): bot {[round(r) for r in our_rates]}, "
+          f"echo {[round(r) for r in echo_rates]}")  # fmt: skip
+    print(f"  profile of {PROFILED} updates through the bot:")
+    print(profile_summary(profile))
+    share = 100 * ours / echo
+    return [
+        Row("throughput: bot, updates/s", ours, TARGET_RATE, "/s", ours >= TARGET_RATE, True),
+        Row("throughput: bare PTB echo bot (ceiling)", echo, 0, "/s", True, True),
+        Row("throughput: bot / echo bot", share, TARGET_SHARE, "%", share >= TARGET_SHARE, True),
+    ]
+
+
+if __name__ == "__main__":
+    from bench.table import format_table
+
+    print(format_table(run()))
