@@ -30,7 +30,7 @@ from knowledge.model import (
     Source,
 )
 from knowledge.references import Citations, CrossChecked, cross_check
-from knowledge.schema import SECTIONS, Problems, Record, check_record
+from knowledge.schema import SECTIONS, Languages, Problems, Record, check_record
 from knowledge.verbatim import SourceText
 from knowledge.yaml_source import DEFAULT_MAX_BYTES, YamlMapping, YamlSequence, read_text, read_yaml
 
@@ -55,18 +55,20 @@ def check_knowledge(
     directory: str | Path, *, max_file_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[KnowledgeBase | None, tuple[Problem, ...]]:
     """The base (or None when it has errors) and every problem found, errors first."""
-    root = Path(directory)
     problems = Problems()
-    loaded = _Loading(root, problems, max_file_bytes)
     with _collector_paused():
+        loaded = _Loading(Path(directory), problems, max_file_bytes)
         loaded.run()
-    if problems.errors:
+        base = None if problems.errors else loaded.build(tuple(problems.warnings))
+        # Drop the YAML data and records now, while the collector is still paused: what
+        # survives the pause is then only the base, and that is all it will ever scan.
+        del loaded
+    if base is None:
         errors = sorted(
             problems.errors, key=lambda p: (p.file, p.line)
         )  # stable: same-line order kept
         return None, tuple(errors) + tuple(problems.warnings)
-    warnings = tuple(problems.warnings)
-    return loaded.build(warnings), warnings
+    return base, base.warnings
 
 
 @contextmanager
@@ -76,7 +78,8 @@ def _collector_paused() -> Iterator[None]:
     Loading allocates hundreds of thousands of small acyclic objects (YAML nodes, then
     our dicts and lists); each allocation burst triggers full collections that rescan all
     of them, which more than doubled the load time of a 10,000-entry base. Nothing built
-    here forms cycles, so reference counting frees it all the same.
+    here forms cycles, so reference counting frees it all the same. Building the model
+    happens inside the pause too, and everything else is released before it ends.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -167,7 +170,7 @@ class _Loading:
                 f"{self.manifest.line})",
             )
             return
-        record = check_record("base", name, data["base"], line, (), self.problems)
+        record = check_record("base", name, data["base"], line, Languages(()), self.problems)
         if record is None:
             return
         self.manifest = record
@@ -176,6 +179,7 @@ class _Loading:
             self.languages = languages
 
     def _sections(self, name: str, data: YamlMapping) -> None:
+        languages = Languages(self.languages)
         for key, value in data.items():
             kind = SECTIONS.get(key) if isinstance(key, str) else None
             if kind is None:
@@ -194,12 +198,13 @@ class _Loading:
                     f"{key} must be a list of records (each starting with -)",
                 )
                 continue
+            records = self.records[kind]
             for index, item in enumerate(value):
                 record = check_record(
-                    kind, name, item, value.item_line(index), self.languages, self.problems
+                    kind, name, item, value.item_line(index), languages, self.problems
                 )
                 if record is not None:
-                    self.records[kind].append(record)
+                    records.append(record)
 
     def _read_sources(self) -> None:
         root = self.root.resolve()
@@ -319,7 +324,7 @@ class _Loading:
         v = r.values
         return Entry(
             id=v["id"],
-            questions=_frozen({lang: tuple(qs) for lang, qs in v["questions"].items()}),
+            questions=_frozen(v["questions"]),  # the schema check made each list a tuple
             answer=_frozen(v["answer"]),
             facts=cited.facts,
             quotes=cited.quotes,

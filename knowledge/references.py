@@ -7,7 +7,8 @@ pass over each kind, with each source text normalised once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from knowledge.figures import figures_in, figures_of_value
@@ -87,7 +88,7 @@ class _Checker:
         self.problems = problems
         self.figures: dict[str, frozenset[str]] = {}
         self.citations: dict[str, Citations] = {}
-        self.questions: dict[tuple[str, str], str] = {}  # (language, folded question) -> entry
+        self.questions: dict[str, dict[str, str]] = {}  # language -> folded question -> entry
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -210,83 +211,112 @@ class _Checker:
                 self._verbatim(entity, "spelled_in_source", values["spelled_in_source"])
 
     def entry(self, entry: Record) -> None:
+        # Runs once per entry of the base: the common case (no placeholders, no figures)
+        # skips whatever it can without a call.
         values = entry.values
-        for key, kind in (
-            ("facts", "fact"),
-            ("quotes", "quote"),
-            ("entities", "entity"),
-            ("related", "entry"),
+        listed_facts: tuple[str, ...] = values.get("facts", ())
+        listed_quotes: tuple[str, ...] = values.get("quotes", ())
+        listed_entities: tuple[str, ...] = values.get("entities", ())
+        related: tuple[str, ...] = values.get("related", ())
+        for key, kind, listed in (
+            ("facts", "fact", listed_facts),
+            ("quotes", "quote", listed_quotes),
+            ("entities", "entity", listed_entities),
+            ("related", "entry", related),
         ):
-            if key in values:
+            if listed:
                 self._ids_exist(entry, key, kind)
-        if entry.id in values.get("related", ()):
+        if entry.id in related:
             self._error(
                 entry, entry.key_line("related"), "related: an entry cannot be related to itself"
             )
-        named: dict[str, list[str]] = {"fact": [], "quote": [], "entity": []}
         answers: dict[str, str] = values.get("answer", {})
+        named: dict[str, list[str]] | None = None  # made for the first placeholder
+        written: dict[str, tuple[str, ...]] = {}  # language -> figures written in the answer
         for lang, answer in answers.items():
-            line = entry.value_line("answer", lang)
-            if stray_braces(answer):
+            if "{" in answer or "}" in answer:
+                if named is None:
+                    named = {"fact": [], "quote": [], "entity": []}
+                self._placeholders(entry, lang, answer, named)
+            if _ANY_DIGIT.search(answer) is not None:
+                figures = figures_in(strip_placeholders(answer))
+                if figures:
+                    written[lang] = figures
+        cited: Mapping[str, Sequence[str]] = named or _NOTHING_NAMED
+        by_kind = self.by_kind
+        facts = _merge(listed_facts, cited["fact"], by_kind["fact"])
+        quotes = _merge(listed_quotes, cited["quote"], by_kind["quote"])
+        entities = _merge(listed_entities, cited["entity"], by_kind["entity"])
+        self.citations[entry.id or ""] = (
+            Citations(facts, quotes, entities) if facts or quotes or entities else _NO_CITATIONS
+        )
+        if answers and not (listed_facts or listed_quotes or cited["fact"] or cited["quote"]):
+            self.problems.warn(
+                entry.file,
+                entry.data.key_line("answer"),
+                f"{entry.label()}: the answer cites no source (no facts or quotes)",
+            )
+        if (
+            written
+            and len(facts) == len(set(listed_facts) | set(cited["fact"]))
+            and len(quotes) == len(set(listed_quotes) | set(cited["quote"]))
+        ):
+            # (With a dangling reference the figures cannot be judged; that error says why.)
+            self._figures(entry, written, facts, quotes)
+        self._shared_questions(entry)
+
+    def _placeholders(
+        self, entry: Record, lang: str, answer: str, named: dict[str, list[str]]
+    ) -> None:
+        """Every placeholder of one answer names a record of its kind (collected in ``named``)."""
+        line = entry.value_line("answer", lang)
+        if stray_braces(answer):
+            self._error(
+                entry,
+                line,
+                f"answer ({lang}): a brace that is not part of a placeholder such as "
+                "{value:FACT}",
+            )
+        for placeholder in find_placeholders(answer):
+            target_kind = placeholder.target_kind
+            if target_kind is None:
                 self._error(
                     entry,
                     line,
-                    f"answer ({lang}): a brace that is not part of a placeholder such as "
-                    "{value:FACT}",
+                    f"answer ({lang}): unknown placeholder {placeholder.text} "
+                    "(use value, fact, quote, speaker or entity)",
                 )
-            for placeholder in find_placeholders(answer):
-                target_kind = placeholder.target_kind
-                if target_kind is None:
-                    self._error(
-                        entry,
-                        line,
-                        f"answer ({lang}): unknown placeholder {placeholder.text} "
-                        "(use value, fact, quote, speaker or entity)",
-                    )
-                    continue
-                named[target_kind].append(placeholder.target)
-                target = self.by_kind[target_kind].get(placeholder.target)
-                if target is None:
-                    self._error(
-                        entry,
-                        line,
-                        f"answer ({lang}): {placeholder.text} names no {target_kind} with id "
-                        f"{placeholder.target!r}",
-                    )
-                    continue
-                if placeholder.kind == "value" and target.values.get("value") is None:
-                    self._error(
-                        entry,
-                        line,
-                        f"answer ({lang}): {placeholder.text}: fact {placeholder.target!r} "
-                        "has no value (use {fact:...} for a statement)",
-                    )
-        facts = _merge(values.get("facts", ()), named["fact"], self.by_kind["fact"])
-        quotes = _merge(values.get("quotes", ()), named["quote"], self.by_kind["quote"])
-        entities = _merge(values.get("entities", ()), named["entity"], self.by_kind["entity"])
-        self.citations[entry.id or ""] = Citations(facts, quotes, entities)
-        cites_any = values.get("facts") or values.get("quotes") or named["fact"] or named["quote"]
-        if answers and not cites_any:
-            self.problems.warn(
-                entry.file,
-                entry.key_line("answer"),
-                f"{entry.label()}: the answer cites no source (no facts or quotes)",
-            )
-        listed_facts, listed_quotes = values.get("facts", ()), values.get("quotes", ())
-        if len(facts) == len(set(listed_facts) | set(named["fact"])) and len(quotes) == len(
-            set(listed_quotes) | set(named["quote"])
-        ):
-            # (With a dangling reference the figures cannot be judged; that error says why.)
-            self._figures(entry, answers, facts, quotes)
-        self._shared_questions(entry)
+                continue
+            named[target_kind].append(placeholder.target)
+            target = self.by_kind[target_kind].get(placeholder.target)
+            if target is None:
+                self._error(
+                    entry,
+                    line,
+                    f"answer ({lang}): {placeholder.text} names no {target_kind} with id "
+                    f"{placeholder.target!r}",
+                )
+                continue
+            if placeholder.kind == "value" and target.values.get("value") is None:
+                self._error(
+                    entry,
+                    line,
+                    f"answer ({lang}): {placeholder.text}: fact {placeholder.target!r} "
+                    "has no value (use {fact:...} for a statement)",
+                )
 
     def _shared_questions(self, entry: Record) -> None:
         """Warn when two entries list the same question: no matcher can tell them apart."""
         entry_id = entry.id or ""
-        seen = self.questions
+        questions = self.questions
         for lang, phrasings in entry.values.get("questions", {}).items():
+            seen = questions.get(lang)
+            if seen is None:
+                seen = questions[lang] = {}
             for index, question in enumerate(phrasings):
-                owner = seen.setdefault((lang, _fold(question)), entry_id)
+                # Case, spacing and the closing question mark do not make another question.
+                key = " ".join(question.casefold().split()).strip(_END_PUNCTUATION)
+                owner = seen.setdefault(key, entry_id)
                 if owner != entry_id:
                     raw = entry.data["questions"][lang]
                     line = raw.item_line(index) if isinstance(raw, YamlSequence) else entry.line
@@ -299,20 +329,19 @@ class _Checker:
     def _figures(
         self,
         entry: Record,
-        answers: Mapping[str, str],
+        written: Mapping[str, tuple[str, ...]],
         facts: tuple[str, ...],
         quotes: tuple[str, ...],
     ) -> None:
+        """Every figure written in an answer (language -> figures) is carried by a cited record."""
         carried: set[str] = set()
         for fact_id in facts:
             carried |= self.figures.get(fact_id, frozenset())
         for quote_id in quotes:  # a verbatim quote that is cited is on file as well
             for quote_text in self.by_kind["quote"][quote_id].values.get("text", {}).values():
                 carried.update(figures_in(quote_text))
-        for lang, answer in answers.items():
-            stray = [
-                f for f in dict.fromkeys(figures_in(strip_placeholders(answer))) if f not in carried
-            ]
+        for lang, figures in written.items():
+            stray = [f for f in dict.fromkeys(figures) if f not in carried]
             if stray:
                 self._error(
                     entry,
@@ -322,15 +351,16 @@ class _Checker:
                 )
 
 
+_NO_CITATIONS = Citations((), (), ())
+_NOTHING_NAMED: Mapping[str, Sequence[str]] = {"fact": (), "quote": (), "entity": ()}
+_ANY_DIGIT = re.compile(r"\d")  # an answer without one writes no figure (see figures_in)
+
 _END_PUNCTUATION = " ?!.。？！"
 
 
-def _fold(question: str) -> str:
-    # Case, spacing and the closing question mark do not make a different question.
-    return " ".join(question.casefold().split()).strip(_END_PUNCTUATION)
-
-
 def _merge(
-    listed: tuple[str, ...], named: list[str], known: Mapping[str, Record]
+    listed: tuple[str, ...], named: Sequence[str], known: Mapping[str, Record]
 ) -> tuple[str, ...]:
+    if not listed and not named:
+        return ()
     return tuple(i for i in dict.fromkeys([*listed, *named]) if i in known)

@@ -91,6 +91,10 @@ class Languages:
 
     declared: tuple[str, ...]  # empty when the base manifest is missing or broken
     extra: tuple[str, ...] = ()  # also allowed (a quote's original language)
+    allowed: frozenset[str] = field(init=False)  # declared + extra, computed once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allowed", frozenset(self.declared) | frozenset(self.extra))
 
 
 # A field check turns a raw value into a clean one or raises _Invalid. It gets the
@@ -122,7 +126,7 @@ def _expected(what: str, value: Any) -> _Invalid:
 def text(value: Any, _: Languages) -> str:
     if not isinstance(value, str):
         raise _expected("text", value)
-    if not value.strip():
+    if not value or value.isspace():  # what ``not value.strip()`` says, without a copy
         raise _Invalid("must not be empty")
     return value
 
@@ -174,12 +178,24 @@ def choice(options: Sequence[str]) -> Check:
     return check
 
 
+def _all_texts(values: list[Any]) -> bool:
+    """Whether every item passes ``text`` (one pass, no call per item): the common case."""
+    for raw in values:
+        if not isinstance(raw, str) or not raw or raw.isspace():
+            break
+    else:
+        return True
+    return False
+
+
 def _sequence(item: Check, what: str, non_empty: bool = False) -> Check:
     def check(value: Any, languages: Languages) -> tuple[Any, ...]:
         if not isinstance(value, list):
             raise _expected(f"a list of {what}", value)
         if non_empty and not value:
             raise _Invalid("must not be an empty list")
+        if item is text and _all_texts(value):
+            return tuple(value)
         out = []
         for index, raw in enumerate(value):
             try:
@@ -192,8 +208,11 @@ def _sequence(item: Check, what: str, non_empty: bool = False) -> Check:
     return check
 
 
+_identifiers = _sequence(identifier, "ids")
+
+
 def ids(value: Any, languages: Languages) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_sequence(identifier, "ids")(value, languages)))
+    return tuple(dict.fromkeys(_identifiers(value, languages)))
 
 
 texts = _sequence(text, "texts")
@@ -208,21 +227,11 @@ def _per_language(item: Check, what: str, every_base: bool, require_extra: bool 
             raise _expected(f"a mapping of language to {what}", value)
         out: dict[str, Any] = {}
         problems: list[_Invalid] = []
-        allowed = set(languages.declared) | set(languages.extra)
+        restricted = every_base and bool(languages.declared)
+        allowed = languages.allowed
         for key, raw in value.items():
-            line = value.key_line(key) if isinstance(value, YamlMapping) else None
-            if not isinstance(key, str):
-                hint = " (put it in quotes)" if isinstance(key, bool | int | float) else ""
-                problems.append(_Invalid(f"language {key!r} is not a language code{hint}", line))
-                continue
-            if every_base and languages.declared and key not in allowed:
-                problems.append(
-                    _Invalid(
-                        f"language {key!r} is not one of the base languages "
-                        f"({', '.join(languages.declared)})",
-                        line,
-                    )
-                )
+            if not isinstance(key, str) or (restricted and key not in allowed):
+                problems.append(_language_key_problem(value, key, languages))
                 continue
             try:
                 out[key] = item(raw, languages)
@@ -231,17 +240,29 @@ def _per_language(item: Check, what: str, every_base: bool, require_extra: bool 
                 problems.append(_Invalid(f"{key}: {exc.message}", exc.line or vline))
         if problems:
             raise _Many(problems)
-        required: list[str] = list(languages.declared) if every_base else []
-        if require_extra:
-            required += [x for x in languages.extra if x not in required]
-        missing = [lang for lang in required if lang not in value]
-        if missing:
-            raise _Invalid(f"missing language {', '.join(missing)}")
-        if not value:
-            raise _Invalid(f"needs {what} in at least one language")
+        if not (every_base and value and value.keys() >= languages.allowed):  # else none missing
+            required = languages.declared if every_base else ()
+            missing = [lang for lang in required if lang not in value]
+            if require_extra:
+                missing += [x for x in languages.extra if x not in value and x not in required]
+            if missing:
+                raise _Invalid(f"missing language {', '.join(missing)}")
+            if not value:
+                raise _Invalid(f"needs {what} in at least one language")
         return out
 
     return check
+
+
+def _language_key_problem(value: dict[Any, Any], key: Any, languages: Languages) -> _Invalid:
+    line = value.key_line(key) if isinstance(value, YamlMapping) else None
+    if not isinstance(key, str):
+        hint = " (put it in quotes)" if isinstance(key, bool | int | float) else ""
+        return _Invalid(f"language {key!r} is not a language code{hint}", line)
+    return _Invalid(
+        f"language {key!r} is not one of the base languages ({', '.join(languages.declared)})",
+        line,
+    )
 
 
 class _Many(_Invalid):
@@ -334,43 +355,59 @@ SCHEMAS: dict[str, dict[str, Field]] = {
 }
 
 
+# kind -> (key, check, required) in schema order: the loop below runs once per record
+_FIELDS = {
+    kind: tuple((key, spec.check, spec.required) for key, spec in schema.items())
+    for kind, schema in SCHEMAS.items()
+}
+
+
 def check_record(
-    kind: str, file: str, data: Any, line: int, languages: tuple[str, ...], problems: Problems
+    kind: str, file: str, data: Any, line: int, languages: Languages, problems: Problems
 ) -> Record | None:
     """Check one record's keys and value types; every problem goes to ``problems``."""
-    noun = "the base manifest" if kind == "base" else f"a {kind}"
     if not isinstance(data, YamlMapping):
+        noun = "the base manifest" if kind == "base" else f"a {kind}"
         problems.error(file, line, f"{noun} must be a mapping of keys, not {_type_name(data)}")
         return None
     schema = SCHEMAS[kind]
     record = Record(kind, file, data.line, data)
-    raw_id = data.get("id")
-    where = f"{kind} {raw_id!r}" if isinstance(raw_id, str) else kind
-    extra: tuple[str, ...] = ()
     if kind == "quote" and isinstance(data.get("original_language"), str):
-        extra = (data["original_language"],)
-    langs = Languages(languages, extra)
-    for key in data:
-        if key not in schema:
-            problems.error(
-                file,
-                data.key_line(key),
-                f"{where}: unknown key {key!r} (allowed: {', '.join(schema)})",
-            )
-    for key, spec in schema.items():
-        value = data.get(key)
+        languages = Languages(languages.declared, (data["original_language"],))
+    if not data.keys() <= schema.keys():
+        for key in data:
+            if key not in schema:
+                problems.error(
+                    file,
+                    data.key_line(key),
+                    f"{_where(kind, data)}: unknown key {key!r} (allowed: {', '.join(schema)})",
+                )
+    values, get = record.values, data.get
+    for key, check, required in _FIELDS[kind]:
+        value = get(key)
         if value is None:  # absent, or written as null / left empty
-            if spec.required:
-                problems.error(file, data.key_line(key), f"{where}: missing required key {key!r}")
+            if required:
+                problems.error(
+                    file, data.key_line(key), f"{_where(kind, data)}: missing required key {key!r}"
+                )
             continue
         try:
-            record.values[key] = spec.check(value, langs)
+            values[key] = check(value, languages)
         except _Many as many:
+            where = _where(kind, data)
             for one in many.problems:
                 problems.error(
                     file, one.line or data.key_line(key), f"{where}: {key}: {one.message}"
                 )
         except _Invalid as exc:
-            problems.error(file, exc.line or data.key_line(key), f"{where}: {key}: {exc.message}")
-    record.id = record.values.get("id")
+            problems.error(
+                file, exc.line or data.key_line(key), f"{_where(kind, data)}: {key}: {exc.message}"
+            )
+    record.id = values.get("id")
     return record
+
+
+def _where(kind: str, data: YamlMapping) -> str:
+    """How messages name a record: by its id as written, if it has one."""
+    raw_id = data.get("id")
+    return f"{kind} {raw_id!r}" if isinstance(raw_id, str) else kind

@@ -14,7 +14,7 @@ from tests.knowledge.conftest import MiniBase
 
 @dataclass(frozen=True)
 class Broken:
-    patch: Callable[[MiniBase], None]
+    patch: Callable[[MiniBase], object]
     file: str  # where the problem must be reported
     at: str | int  # the text on the reported line (looked up after patching), or a line number
     message: str  # a fragment of the reason

@@ -76,3 +76,56 @@ def test_a_file_over_the_size_bound_is_not_read(tmp_path: Path) -> None:
     read = read_yaml(path, max_bytes=50)
     assert read.data is None and read.raw == b""
     assert read.problems[0].message == "file is 104 bytes, more than the limit of 50"
+
+
+def test_a_value_its_tag_cannot_hold_is_a_problem_not_a_crash() -> None:
+    parsed = parse_yaml("a: !!timestamp soon\nb: !!bool maybe\nc: !!int many\nd: fine\n")
+    assert parsed.data == {"a": None, "b": None, "c": None, "d": "fine"}
+    assert [(p.line, p.message) for p in parsed.problems] == [
+        (1, "invalid timestamp: 'soon'"),
+        (2, "invalid bool: 'maybe'"),
+        (3, "invalid int: 'many'"),
+    ]
+
+
+def test_anchors_are_refused_wherever_a_node_can_start() -> None:
+    for text in (
+        "a: &x 1\n",
+        "- &x one\n",
+        "a: [one, &x two]\n",
+        "a: {b: &x c}\n",
+        "a: !!str &x one\n",
+        "&x a: 1\n",
+        "a:\n  &x\n  b: 1\n",
+    ):
+        problems = parse_yaml(text).problems
+        assert [p.message for p in problems] == [
+            "anchor &x refused: anchors and aliases are not allowed"
+        ], text
+
+
+def test_an_ampersand_in_text_is_just_text() -> None:
+    parsed = parse_yaml("q: [Where is your R&D?, M & A advice, 'Tom &Jerry']\n")
+    assert parsed.problems == ()
+    assert parsed.data == {"q": ["Where is your R&D?", "M & A advice", "Tom &Jerry"]}
+
+
+def test_a_collection_used_as_a_key_is_refused() -> None:
+    parsed = parse_yaml("? [a, b]\n: 1\nc: 2\n")
+    assert parsed.data == {"c": 2}
+    assert [(p.line, p.message) for p in parsed.problems] == [(1, "a key must be a plain value")]
+
+
+def test_lines_are_exact_in_large_mappings_and_for_keys_that_are_not_text() -> None:
+    keys = "".join(f"key{i}: value {i}\n" for i in range(30))
+    text = keys + "1: one\n2017-09-13: a date\nlong:\n  - item\n1: again\n"
+    parsed = parse_yaml(text)
+    data = parsed.data
+    assert data.key_line("key0") == 1 and data.key_line("key29") == 30
+    assert data.key_line(1) == 31 and data.key_line("2017-09-13") == 32
+    assert data.key_line("long") == 33 and data.value_line("long") == 34
+    assert data["long"].item_line(0) == 34 and data["long"].line == 34
+    assert data.key_line("nowhere") == data.line == 1
+    assert [(p.line, p.message) for p in parsed.problems] == [
+        (35, "duplicate key 1 (first on line 31)")
+    ]
