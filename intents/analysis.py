@@ -5,7 +5,8 @@ meets the base on equal terms. Terms are:
 
 - ``@entity`` for every mention, whatever the language or spelling ("NRW",
   "Nordrhein-Westfalen" and "ノルトライン＝ヴェストファーレン州" are all ``@nrw``);
-- light stems of the other Latin words, stop words dropped, everyday synonyms merged;
+- stems of the other Latin words (Snowball, in the text's language), stop words of that
+  language dropped, everyday synonyms merged (``intents.lexicon``);
 - character bigrams of Japanese text outside the mentions.
 """
 
@@ -16,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from intents.entities import EntityCatalog, Mention
-from intents.lexicon import ALL_STOP_WORDS, SYNONYMS
+from intents.lexicon import ALL_STOP_WORDS, CONTRACTIONS, stop_words, synonym_term
 from intents.normalise import (
     MAX_QUESTION_CHARS,
     fold,
@@ -29,6 +30,7 @@ from intents.normalise import (
 
 # A capitalised word in an English question that nobody knows is probably a name.
 _CAPITALISED = re.compile(r"(?<![\w.&-])([A-Z][A-Za-z0-9]*(?:[-.&][A-Za-z0-9]+)*)")
+_GREETING = re.compile(r"\b(?:guten (?:tag|morgen|abend)|good (?:morning|afternoon|evening|day))\b")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n)\s*[\"'„“(]*$")
 
 
@@ -41,24 +43,31 @@ class Analysis:
     terms: tuple[str, ...]  # unique, in order of appearance
     names: tuple[str, ...] = field(default=())  # unknown capitalised words (possible names)
     japanese: bool = False  # written (partly) in Japanese script
+    language: str | None = None  # the language its words were stemmed in
+    term_words: tuple[str, ...] = ()  # per term, the folded word it came from ("" for none)
 
     @property
     def entity_ids(self) -> frozenset[str]:
         return frozenset(m.entity for m in self.mentions)
 
 
-_TERMS: dict[str, str] = {}
+_TERMS: dict[tuple[str | None, str], str] = {}
 
 
-def term_of(word: str) -> str:
-    """The index term of one folded Latin word (stem, then synonym)."""
-    term = _TERMS.get(word)
+def term_of(word: str, language: str | None = None) -> str:
+    """The index term of one folded Latin word in ``language`` (stem, then synonym)."""
+    key = (language, word)
+    term = _TERMS.get(key)
     if term is None:
-        s = stem(word)
-        term = SYNONYMS.get(s, s)
+        term = synonym_term(stem(word, language), language)
         if len(_TERMS) < 200_000:
-            _TERMS[word] = term
+            _TERMS[key] = term
     return term
+
+
+def terms_of(word: str, languages: tuple[str | None, ...]) -> frozenset[str]:
+    """The terms a word may become in any of ``languages``."""
+    return frozenset(term_of(word, language) for language in languages)
 
 
 class Analyser:
@@ -73,15 +82,19 @@ class Analyser:
         find_names: bool = False,
         limit: int | None = MAX_QUESTION_CHARS,
         fuzzy: bool = True,
+        language: str | None = None,
     ) -> Analysis:
         """Analyse ``text``; questions are cut to ``limit`` characters (None: whole text).
 
         ``fuzzy`` reads unknown words as misspelt names ("Toyta"); the base's own texts
-        are analysed without it.
+        are analysed without it. ``language`` picks the stemmer and the stop words (None:
+        light stems, the stop words of every language).
         """
         if limit is not None:
             text = text[:limit]
         folded = fold(text, None)
+        if "gut" in folded or "good" in folded:
+            folded = _GREETING.sub(" ", folded)  # "Guten Tag": no question about days
         text_words = words(folded)
         japanese_script = not folded.isascii() and has_japanese(folded)
         latin = (
@@ -92,16 +105,15 @@ class Analyser:
         for m in mentions:
             if m.start >= 0:
                 covered.update(range(m.start, m.end))
-        terms: dict[str, None] = {}
+        terms: dict[str, str] = {}  # term -> the folded word it came from ("" for none)
         for m in mentions:
-            terms[m.term] = None
-        stop = ALL_STOP_WORDS
+            terms[m.term] = ""
         for index, word in enumerate(latin):
-            if word in stop or (covered and index in covered):
+            if covered and index in covered:
                 continue
-            if len(word) == 1 and not word.isdigit():
-                continue
-            terms[term_of(word)] = None
+            term = self.plain_term(word, language)
+            if term is not None:
+                terms.setdefault(term, CONTRACTIONS.get(word, word))
         if japanese_script:
             japanese = "".join(w for w in text_words if is_japanese_word(w))
             for m in mentions:
@@ -109,13 +121,29 @@ class Analyser:
                     japanese = japanese.replace("".join(words(m.surface)), " ")
             for run in japanese.split():
                 for gram in japanese_terms(run):
-                    terms[gram] = None
+                    terms.setdefault(gram, "")
         names: tuple[str, ...] = ()
         if find_names:
             names = self._unknown_names(text, mentions)
         return Analysis(
-            text, folded, tuple(text_words), tuple(mentions), tuple(terms), names, japanese_script
+            text,
+            folded,
+            tuple(text_words),
+            tuple(mentions),
+            tuple(terms),
+            names,
+            japanese_script,
+            language,
+            tuple(terms.values()),
         )
+
+    @staticmethod
+    def plain_term(word: str, language: str | None) -> str | None:
+        """The term of a folded Latin word outside any name; None for a stop word."""
+        word = CONTRACTIONS.get(word, word)
+        if word in stop_words(language) or (len(word) == 1 and not word.isdigit()):
+            return None
+        return term_of(word, language)
 
     def _unknown_names(self, text: str, mentions: list[Mention]) -> tuple[str, ...]:
         """Capitalised words that are neither known words nor part of a mention."""

@@ -9,6 +9,7 @@ and still be recognised as naming it. Latin names are looked up as word sequence
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -151,6 +152,20 @@ class EntityCatalog:
         self._latin.setdefault(key, (cid, kind))
         if len(key) == 1 and len(key[0]) >= 5 and key[0] not in self._common:
             self._single.setdefault(key[0], (cid, kind))
+
+    @property
+    def first_words(self) -> frozenset[str]:
+        """First words of every Latin name: a text without any names nothing."""
+        return self._first_words
+
+    def names_at(self, text_words: Sequence[str], i: int) -> bool:
+        """Does a Latin name start at word ``i`` (exact spelling)?"""
+        word = text_words[i]
+        longest = self._longest_from.get(word, 0)
+        for size in range(min(longest, len(text_words) - i), 1, -1):
+            if tuple(text_words[i : i + size]) in self._latin:
+                return True
+        return (word,) in self._latin
 
     def kind(self, cid: str) -> str:
         return self.entities[cid].kind

@@ -7,7 +7,7 @@ words: they are what separates "when was the seminar" from "where was the semina
 
 from __future__ import annotations
 
-from intents.normalise import fold, stem
+from intents.normalise import fold, stem, words
 
 _EN_STOP = """
 a an the is are was were be been being am do does did doing done of in on at to for with by from
@@ -21,6 +21,9 @@ much lot lots bit kind sort way thing things something anything someone anyone
 get got give given go going come coming told see look looking find found
 would've could've should've mean means meant explain describe information info details detail
 question questions answer answers bot
+actually basically currently probably perhaps maybe quick briefly roughly approximately
+exactly precisely generally usually normally happen happens happened guys folks cheers
+regards need needs needed ask asked asking sure pls plz u ur
 monday tuesday wednesday thursday friday saturday sunday
 january february march april june july august september october november december
 """
@@ -32,12 +35,15 @@ du dir dich dein deine sie ihr ihre ihnen ihm ihn er man sein seine seinen seine
 war waren bin bist seid wird werden wurde wurden worden hat haben hatte hatten habe hast kann
 koennen konnte koennte koennten moechte moechten moegen will wollen wuerde wuerden soll sollen
 sollte muss muessen darf in im ins an am auf aus bei beim mit nach von vom zu zum zur fuer durch
-gegen ohne um unter ueber vor hinter neben zwischen bis seit bitte danke hallo hi guten tag gern
+gegen ohne um unter ueber vor hinter neben zwischen bis seit bitte danke hallo hi guten gern
 gerne mal doch ja nein nicht auch noch schon nur sehr so da hier dort denn eigentlich etwa etwas
 viel mehr alle alles jede jeder jedes andere anderen anderer dies diese dieser dieses diesem diesen
 jene erzaehlen erzaehl erzaehle erklaeren erklaer wissen weiss interessiert
 interessiere information informationen infos frage fragen antwort gibt geben gab es's mich's
 ueberhaupt genau bzw beziehungsweise usw eigentlich vielleicht also mal
+ungefaehr kurz kurze gerade derzeit momentan braeuchte brauche brauchen euch euer eure
+sich sowas irgendwie dafuer dazu davon damit darueber daran darauf darum deshalb
+deswegen hierzu hierfuer sieht sehen habt hab hattet gibts
 """
 
 # Words whose presence tells English from German; shared spellings ("in", "was",
@@ -56,6 +62,19 @@ schon nur sehr fuer ueber von vom zum zur bei beim mit nach aus unternehmen firm
 japanischen japaner leben wohnen einwohner stadt land bundesland hat haben wurde wurden findet
 fand statt sagt sagte veranstaltung bitte
 """
+
+# Question words written without their apostrophe ("whos geisel").
+CONTRACTIONS = {
+    fold(written): fold(meant)
+    for written, meant in (
+        ("whats", "what"),
+        ("whos", "who"),
+        ("wheres", "where"),
+        ("hows", "how"),
+        ("whens", "when"),
+        ("whys", "why"),
+    )
+}
 
 # Openings that make a short question refer back to the previous one.
 FOLLOW_UP_OPENINGS = tuple(
@@ -132,73 +151,284 @@ def _folded(text: str) -> frozenset[str]:
 
 STOP_WORDS: dict[str, frozenset[str]] = {"en": _folded(_EN_STOP), "de": _folded(_DE_STOP)}
 ALL_STOP_WORDS: frozenset[str] = frozenset().union(*STOP_WORDS.values()) - QUESTION_WORDS
+
+
+# Stop words of one language that are content words in another: "kind" (English filler,
+# German "child"), "man"/"war"/"hat" (German filler, English nouns).
+_FALSE_FRIENDS = {
+    "de": _folded("kind mine most"),
+    "en": _folded("man bin war hat die rat"),
+}
+
+
+def stop_words(language: str | None) -> frozenset[str]:
+    """Stop words for a text in ``language``: those of every language (people mix them:
+    "wer is dr jakoby"), less the words that carry content in ``language``."""
+    return _STOP_BY_LANGUAGE.get(language, ALL_STOP_WORDS) if language else ALL_STOP_WORDS
+
+
+_STOP_BY_LANGUAGE = {
+    language: ALL_STOP_WORDS - friends for language, friends in _FALSE_FRIENDS.items()
+}
 LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
     "en": _folded(_EN_MARKERS) - _folded(_DE_MARKERS),
     "de": _folded(_DE_MARKERS) - _folded(_EN_MARKERS),
 }
 
-# Everyday synonyms of investor questions, mapped to one stem. Only general vocabulary:
-# a base about anything else is not hurt by "firm" meaning "company".
-_SYNONYM_GROUPS = (
-    "company companies firm firms business businesses enterprise enterprises corporation "
-    "corporations",
-    "unternehmen firma firmen betrieb betriebe konzern konzerne",
-    "resident residents inhabitant inhabitants expat expats expatriates "
-    "live lives living reside resides residing",
-    "einwohner bewohner einwohnerzahl leben lebt wohnen wohnt buerger",
-    "attendee attendees participant participants visitor visitors guest guests attend attended "
-    "attending participate participated participating",
-    "teilnehmer teilnehmerinnen besucher gaeste teilnahme teilgenommen nahmen",
-    "seminar seminars event events symposium",
-    "veranstaltung veranstaltungen seminar seminare konferenz tagung event",
-    "organise organised organize organized organiser organisers organizer organizers host "
-    "hosts hosted hosting",
-    "veranstalter veranstaltet organisiert organisator ausrichter ausgerichtet gastgeber",
-    "say said says remark remarks comment comments statement statements quote quotes quoted stated",
-    "sagen sagte gesagt sagt aeussern aeusserte geaeussert aussage aussagen zitat zitate "
-    "meinte meint erklaerte betonte",
-    "speak speaks spoke spoken speaker speakers talk talks talked",
-    "city town",
-    "kosten kostet preis preise gebuehr gebuehren tarif entgelt",
-    "pay pays paid paying payment payments",
-    "bezahlen bezahlt gezahlt zahlung",
-    "cancel cancels cancelled cancellation terminate termination quit",
-    "kuendigen kuendigung stornieren stornierung",
-    "book books booked booking reserve reserved reservation",
-    "buchen gebucht buchung reservieren reserviert reservierung vormerken",
-    "lost lose missing disappeared stolen",
-    "verloren verlieren weg gestohlen verschwunden",
-    "discount discounts reduction reduced rebate concession cheaper",
-    "rabatt ermaessigung ermaessigt nachlass guenstiger",
-    "wifi wi-fi wireless wlan",
-    "open opens opening",
-    "oeffnen oeffnet geoeffnet oeffnungszeiten offen",
-    "help support assistance",
-    "hilfe unterstuetzung",
-    "contract agreement",
-    "vertrag vereinbarung",
-    "invoice invoices bill bills billing receipt",
-    "rechnung rechnungen quittung",
-    "employee employees staff workers personnel",
-    "mitarbeiter personal beschaeftigte",
-    "location locations site sites",
-    "job jobs career careers vacancy vacancies",
-    "startup startups start-up start-ups",
-    "skilled workers talent talents specialists",
+# General vocabulary of questions, in groups of words that ask the same thing. Not tuned
+# to any base: a base about ferries, libraries or investment is not hurt by "firm" meaning
+# "company". Each group is {language: words}; the words are folded, stemmed in their own
+# language (Snowball) and mapped to one term, the stem of the group's first word, so
+# "price", "cost", "fee", "Preis" and "Gebühr" all meet. Words that are ambiguous
+# ("charge": a price or a battery; "book": a reservation or a book) belong in _RELATED
+# below, where they count less than a full match.
+_SYNONYM_GROUPS: tuple[dict[str, str], ...] = (
+    {
+        "en": "company companies firm firms business businesses enterprise enterprises "
+        "corporation corporations",
+        "de": "unternehmen firma firmen betrieb betriebe konzern konzerne",
+    },
+    {
+        "en": "resident residents inhabitant inhabitants expat expats expatriates "
+        "live lives living reside resides residing",
+        "de": "einwohner bewohner einwohnerzahl leben lebt wohnen wohnt buerger",
+    },
+    {
+        "en": "attendee attendees participant participants visitor visitors guest guests "
+        "attend attended attending attendance participate participated participating",
+        "de": "teilnehmer teilnehmerinnen besucher gaeste teilnahme teilgenommen nahmen teilnehmen",
+    },
+    {"en": "seminar seminars event events symposium"},
+    {"de": "veranstaltung veranstaltungen seminar seminare konferenz tagung event"},
+    {
+        "en": "organise organised organize organized organiser organisers organizer "
+        "organizers host hosts hosted hosting",
+        "de": "veranstalter veranstaltet organisiert organisator ausrichter ausgerichtet gastgeber",
+    },
+    {
+        "en": "say said says remark remarks comment comments statement statements quote "
+        "quotes quoted stated",
+        "de": "sagen sagte gesagt sagt aeussern aeusserte geaeussert aussage aussagen zitat "
+        "zitate meinte meint erklaerte betonte",
+    },
+    {"en": "speak speaks spoke spoken speaker speakers talk talks talked"},
+    {"en": "city town", "de": "stadt"},
+    {
+        "en": "price prices cost costs fee fees pricing tariff tariffs",
+        "de": "preis preise kosten kostet gebuehr gebuehren tarif tarife entgelt",
+    },
+    {"en": "pay pays paid paying payment payments", "de": "bezahlen bezahlt gezahlt zahlung"},
+    {
+        "en": "cancel cancels cancelled canceled cancellation terminate termination",
+        "de": "kuendigen kuendigung stornieren stornierung",
+    },
+    {
+        "en": "reserve reserved reservation reservations",
+        "de": "reservieren reserviert reservierung vormerken vormerkung",
+    },
+    {"en": "lose lost", "de": "verloren verlieren verlust"},
+    {"en": "stolen steal theft", "de": "gestohlen stehlen diebstahl geklaut"},
+    {
+        "en": "discount discounts reduction reduced rebate concession concessions",
+        "de": "rabatt ermaessigung ermaessigt nachlass",
+    },
+    {"en": "wifi wlan wireless", "de": "wlan wifi"},
+    {"en": "open opens opened opening", "de": "oeffnen oeffnet geoeffnet offen"},
+    {"en": "close closes closed closing shut", "de": "schliessen schliesst geschlossen"},
+    {"en": "help support assistance assist", "de": "hilfe unterstuetzung helfen"},
+    {"en": "contract contracts agreement agreements", "de": "vertrag vertraege vereinbarung"},
+    {
+        "en": "invoice invoices bill bills billing receipt receipts",
+        "de": "rechnung rechnungen quittung quittungen beleg belege",
+    },
+    {
+        "en": "employee employees staff workers personnel",
+        "de": "mitarbeiter mitarbeiterin personal beschaeftigte angestellte",
+    },
+    {"en": "job jobs career careers vacancy vacancies", "de": "stelle stellen karriere"},
+    {"en": "startup startups start-up start-ups"},
+    {"en": "skilled specialists talent talents", "de": "fachkraefte fachkraft talente"},
+    {"en": "buy buying bought purchase purchasing", "de": "kaufen kauft gekauft erwerben"},
+    {"en": "sell sells selling sold", "de": "verkaufen verkauft verkauf"},
+    {"en": "rent renting rental hire hiring lease leasing", "de": "mieten miete vermieten"},
+    {
+        "en": "borrow borrowing lend lending loan loans",
+        "de": "leihen ausleihen ausleihe verleihen verleiht leihe",
+    },
+    {"en": "child children kid kids", "de": "kind kinder"},
+    {"en": "parent parents", "de": "eltern elternteil"},
+    {"en": "student students", "de": "student studenten studierende"},
+    {"en": "dog dogs puppy puppies", "de": "hund hunde welpe"},
+    {"en": "pet pets animal animals", "de": "haustier haustiere tier tiere"},
+    {"en": "car cars vehicle vehicles automobile", "de": "auto autos pkw fahrzeug wagen"},
+    {"en": "bike bikes bicycle bicycles cycle cycling", "de": "fahrrad fahrraeder rad"},
+    {"en": "park parking", "de": "parken parkplatz parkplaetze"},
+    {"en": "toilet toilets restroom restrooms bathroom bathrooms loo wc", "de": "toilette wc klo"},
+    {"en": "shower showers", "de": "dusche duschen"},
+    {"en": "elevator elevators lift lifts", "de": "aufzug fahrstuhl lift"},
+    {
+        "en": "accessible accessibility wheelchair barrier-free disabled disability",
+        "de": "barrierefrei barrierefreiheit rollstuhl behindert behinderung",
+    },
+    {"en": "drink drinks beverage beverages", "de": "getraenk getraenke trinken"},
+    {"en": "meal meals food", "de": "essen mahlzeit mahlzeiten"},
+    {"en": "smoke smoking smoker cigarette cigarettes", "de": "rauchen raucher zigarette"},
+    {"en": "mail post letter letters", "de": "post brief briefe"},
+    {
+        "en": "parcel parcels package packages delivery deliveries",
+        "de": "paket pakete paeckchen lieferung sendung",
+    },
+    {"en": "phone telephone", "de": "telefon telefonisch"},
+    {"en": "email e-mail emails", "de": "email e-mail"},
+    {"en": "contact", "de": "kontakt kontaktieren erreichen"},
+    {"en": "meeting meetings", "de": "besprechung besprechungen meeting"},
+    {
+        "en": "signup register registration enrol enroll join joining",
+        "de": "anmelden anmeldung registrieren registrierung beitreten",
+    },
+    {"en": "member members membership memberships", "de": "mitglied mitglieder mitgliedschaft"},
+    {"en": "desk desks workspace workstation", "de": "schreibtisch schreibtische"},
+    {"en": "office offices", "de": "buero bueros"},
+    {"en": "locker lockers", "de": "schliessfach schliessfaecher spind"},
+    {"en": "free complimentary gratis", "de": "kostenlos gratis umsonst"},
+    {"en": "extend extension renew renewal prolong", "de": "verlaengern verlaengerung"},
+    {"en": "refund refunds reimburse reimbursement", "de": "erstattung erstatten rueckerstattung"},
+    {"en": "tax taxes vat", "de": "steuer steuern mehrwertsteuer mwst"},
+    {"en": "deposit deposits", "de": "kaution pfand"},
+    {"en": "insurance insured liable liability", "de": "versicherung versichert haftung haften"},
+    {"en": "trial", "de": "probe probetag probemonat"},
+    {"en": "tour tours viewing", "de": "besichtigung fuehrung fuehrungen"},
+    {"en": "problem problems issue issues trouble", "de": "problem probleme stoerung"},
+    {"en": "broken damaged damage", "de": "kaputt beschaedigt schaden defekt"},
+    {"en": "late overdue", "de": "verspaetet ueberfaellig ueberzogen"},
+    {"en": "fast speed speeds slow", "de": "schnell geschwindigkeit langsam"},
+    {"en": "airport airports", "de": "flughafen"},
+    {"en": "station", "de": "bahnhof"},
+    {"en": "train trains rail railway", "de": "zug zuege bahn"},
+    {"en": "noise noisy loud", "de": "laerm laut"},
+    {"en": "heating heater", "de": "heizung"},
+    {"en": "key keys", "de": "schluessel"},
+    {"en": "password passwords", "de": "passwort kennwort"},
+    {"en": "printer printers printing print prints", "de": "drucker drucken druck ausdruck"},
+    {"en": "book books", "de": "buch buecher"},
+    {"en": "holiday holidays", "de": "feiertag feiertage"},
+    {"en": "vacation vacations", "de": "urlaub ferien"},
+    {"en": "weekend weekends", "de": "wochenende wochenenden"},
+    {"en": "night nights overnight", "de": "nacht naechte uebernachten"},
+    {"de": "stattfinden stattgefunden abgehalten abhalten"},
+)
+
+# Words that are close but not the same: a kind of the first word ("espresso" is a
+# coffee), or a word often used for it. A question word reaches a base word of its group
+# at RELATED_SIMILARITY of a full match, in either direction.
+RELATED_SIMILARITY = 0.7
+_RELATED_GROUPS: tuple[dict[str, str], ...] = (
+    {"en": "coffee espresso cappuccino latte", "de": "kaffee espresso cappuccino"},
+    {"en": "pet cat cats bird birds", "de": "haustier katze katzen vogel"},
+    {"en": "dog labrador retriever terrier poodle", "de": "hund dackel"},
+    {
+        "en": "price charge charges rate rates expensive cheap cheaper",
+        "de": "preis teuer billig guenstig",
+    },
+    {
+        "en": "pay card cards visa mastercard amex paypal cash",
+        "de": "bezahlen karte kreditkarte girocard paypal",
+    },
+    {"en": "computer laptop laptops notebook pc"},
+    {"en": "phone mobile smartphone call calls calling", "de": "telefon handy anruf anrufen"},
+    {"en": "meal lunch dinner breakfast snack snacks", "de": "essen mittagessen fruehstueck snack"},
+    {"en": "drink water tea beer alcohol wine", "de": "getraenk wasser tee bier alkohol wein"},
+    {
+        "en": "weekend saturday saturdays sunday sundays",
+        "de": "wochenende samstag samstags sonntag sonntags",
+    },
+    {
+        "en": "weekday weekdays monday mondays tuesday tuesdays wednesday wednesdays thursday "
+        "thursdays friday fridays",
+        "de": "werktag werktage montag montags dienstag dienstags mittwoch mittwochs donnerstag "
+        "donnerstags freitag freitags",
+    },
+    {"en": "holiday christmas easter", "de": "feiertag weihnachten ostern silvester"},
+    {"en": "wifi internet network connection online", "de": "wlan internet netz netzwerk online"},
+    {
+        "en": "printer copy copies copier scan scanner",
+        "de": "drucker kopie kopieren kopierer scanner",
+    },
+    {"en": "reserve book booking booked", "de": "reservieren buchen buchung gebucht"},
+    {"en": "cancel end ending quit", "de": "kuendigen beenden"},
+    {"en": "lose missing disappeared gone", "de": "verloren weg verschwunden"},
+    {"en": "open hours", "de": "oeffnungszeiten uhrzeit"},
+    {"en": "room", "de": "raum zimmer bereich"},
+    {"en": "desk seat seats", "de": "arbeitsplatz platz"},
+    {"en": "parcel mail letter"},
+    {"en": "contact reach", "de": "kontakt erreichbar"},
+    {"en": "trial test try", "de": "probe testen ausprobieren"},
+    {"en": "tour visit", "de": "besichtigung anschauen"},
+    {"en": "car garage", "de": "auto garage tiefgarage"},
+    {"en": "accessible ramp", "de": "barrierefrei rampe stufenlos"},
+    {"en": "broken defective faulty", "de": "kaputt defekt"},
+    {"en": "late delay delayed", "de": "verspaetet verspaetung"},
+    {"en": "child baby toddler", "de": "kind baby kleinkind"},
+    {"en": "student pupil", "de": "student schueler"},
+    {"en": "charity charities nonprofit non-profit ngo", "de": "verein gemeinnuetzig"},
+    {"en": "guest client visitor", "de": "gast kunde besucher"},
 )
 
 
-def _synonym_map() -> dict[str, str]:
-    mapping: dict[str, str] = {}
+def _group_words(group: dict[str, str]) -> list[tuple[str, str]]:
+    """(language, folded word) of a group; written multi-word forms are left out."""
+    found = []
+    for language, text in group.items():
+        for written in text.split():
+            parts = words(fold(written))
+            if len(parts) == 1:
+                found.append((language, parts[0]))
+    return found
+
+
+def _synonym_map() -> dict[tuple[str | None, str], str]:
+    """(language, stem) -> the group's term; language None holds the light stems."""
+    mapping: dict[tuple[str | None, str], str] = {}
     for group in _SYNONYM_GROUPS:
-        stems = [stem(fold(w)) for w in group.split()]
-        head = stems[0]
-        for s in stems:
-            mapping.setdefault(s, head)
+        members = _group_words(group)
+        head = stem(members[0][1], members[0][0])
+        for language, word in members:
+            mapping.setdefault((language, stem(word, language)), head)
+            mapping.setdefault((None, stem(word)), head)
     return mapping
 
 
-SYNONYMS: dict[str, str] = _synonym_map()
+SYNONYMS: dict[tuple[str | None, str], str] = _synonym_map()
+
+
+def synonym_term(word_stem: str, language: str | None) -> str:
+    return SYNONYMS.get((language, word_stem), word_stem)
+
+
+def _related_map() -> dict[str, frozenset[str]]:
+    """term -> the terms it is close to (both directions within a group)."""
+    related: dict[str, set[str]] = {}
+    for group in _RELATED_GROUPS:
+        terms = {
+            synonym_term(stem(word, language), language) for language, word in _group_words(group)
+        }
+        terms |= {synonym_term(stem(word), None) for _, word in _group_words(group)}
+        for term in terms:
+            related.setdefault(term, set()).update(terms - {term})
+    return {term: frozenset(others) for term, others in related.items()}
+
+
+RELATED: dict[str, frozenset[str]] = _related_map()
+# Every word of the lexicon with its term: a misspelt question word is looked up among
+# these as well as among the base's own words ("firmn": "firmen").
+LEXICON_WORDS: dict[tuple[str, str], str] = {
+    (language, word): synonym_term(stem(word, language), language)
+    for group in _SYNONYM_GROUPS + _RELATED_GROUPS
+    for language, word in _group_words(group)
+}
+# Every term the lexicon knows: general vocabulary, a plausible head of a compound.
+LEXICON_TERMS: frozenset[str] = frozenset(SYNONYMS.values()) | frozenset(RELATED)
+
 
 # Words that move a question to another time than the one the base describes
 # ("the *next* seminar", "*last year*"): an entry must use them too to answer.

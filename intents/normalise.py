@@ -4,15 +4,15 @@
 (full-width forms become ASCII, half-width katakana becomes full-width), case folding,
 German umlauts as their two-letter spellings, other accents dropped, and the spellings
 of Düsseldorf. ``words`` splits folded text into runs of Latin letters/digits and runs
-of Japanese script; ``terms`` turns words into the tokens the index compares: light
-stems for Latin words, character bigrams for Japanese (which has no word spaces).
+of Japanese script; ``stem`` gives Snowball stems in a text's language (a light
+suffix stripper where there is none), ``japanese_terms`` character bigrams for Japanese
+(which has no word spaces).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 # Work is capped: a question longer than this is cut before matching.
 MAX_QUESTION_CHARS = 400
@@ -106,7 +106,12 @@ _HIRAGANA_QUESTION_WORDS = (
     "どのくらい",
     "どれくらい",
     "なぜ",
+    "どんな",
+    "どのような",
+    "どういう",
 )
+# Question words that ask the same: one term for each group.
+_HIRAGANA_SAME = {"どのような": "どんな", "どういう": "どんな", "どれくらい": "どのくらい"}
 
 
 def japanese_terms(run: str) -> list[str]:
@@ -127,7 +132,7 @@ def japanese_terms(run: str) -> list[str]:
             terms.extend(bigrams(segment))
         else:
             # Hiragana is grammar, except the question words written in it.
-            terms.extend(w for w in _HIRAGANA_QUESTION_WORDS if w in segment)
+            terms.extend(_HIRAGANA_SAME.get(w, w) for w in _HIRAGANA_QUESTION_WORDS if w in segment)
     return terms
 
 
@@ -135,8 +140,9 @@ def is_kana_only(term: str) -> bool:
     return all("\u3040" <= ch <= "\u309f" for ch in term)
 
 
-# Light suffix stripping, the same for English and German: enough to make
-# "companies"/"company", "Japaner"/"Japan", "Einwohnern"/"Einwohner" meet.
+# Light suffix stripping, the same for every language: the fallback for text whose
+# language is not known or has no Snowball stemmer ("companies"/"company",
+# "Einwohnern"/"Einwohner" meet).
 _SUFFIXES = (
     ("ies", "y"),
     ("ungen", "ung"),
@@ -152,11 +158,81 @@ _SUFFIXES = (
 )
 
 
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
+def light_stem(word: str) -> str:
     if len(word) <= 4 or not word.isascii() or not word.isalpha():
         return word
     for suffix, replacement in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) + len(replacement) >= 4:
             return word[: len(word) - len(suffix)] + replacement
     return word
+
+
+# Snowball stemmers (the PyStemmer C extension when installed, else the pure-Python
+# snowballstemmer) for the languages a base may declare. German Snowball reads "ae",
+# "oe", "ue" as umlauts, so folded text stems like the original.
+_SNOWBALL_NAMES = {
+    "en": "english",
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
+    "nl": "dutch",
+    "pt": "portuguese",
+    "sv": "swedish",
+    "da": "danish",
+    "no": "norwegian",
+    "fi": "finnish",
+}
+try:  # pragma: no cover - which implementation is installed depends on the machine
+    import snowballstemmer as _snowball
+except ImportError:  # pragma: no cover
+    _snowball = None
+
+# Where Snowball joins words that questions keep apart: German "Veranstalter" (host)
+# and "Veranstaltung" (event) share the stem "veranstalt".
+_STEM_EXCEPTIONS: dict[str, dict[str, str]] = {
+    "de": {
+        "veranstalter": "veranstalter",
+        "veranstalterin": "veranstalter",
+        "veranstaltet": "veranstalter",
+        "veranstalteten": "veranstalter",
+        "veranstaltete": "veranstalter",
+    },
+}
+_STEMMERS: dict[str, object] = {}
+_STEM_CACHE: dict[tuple[str | None, str], str] = {}
+# Short words stay whole: Snowball would make "news"/"new" or "was"/"wa" meet.
+_MIN_STEM_LEN = 4
+
+
+def _stemmer(language: str) -> object | None:
+    found = _STEMMERS.get(language)
+    if found is None and _snowball is not None and language in _SNOWBALL_NAMES:
+        found = _STEMMERS[language] = _snowball.stemmer(_SNOWBALL_NAMES[language])
+    return found
+
+
+def stem(word: str, language: str | None = None) -> str:
+    """The stem of a folded word in ``language`` (Snowball), or a light stem without one."""
+    key = (language, word)
+    cached = _STEM_CACHE.get(key)
+    if cached is not None:
+        return cached
+    if len(word) <= _MIN_STEM_LEN - 1 or not word.isalpha() or not word.isascii():
+        result = word
+    else:
+        stemmer = _stemmer(language) if language else None
+        exception = _STEM_EXCEPTIONS.get(language or "", {}).get(word)
+        if exception is not None:
+            result = exception
+        elif stemmer is None:
+            result = light_stem(word)
+        else:
+            result = stemmer.stemWord(word) or word  # type: ignore[attr-defined]
+    if len(_STEM_CACHE) < 300_000:
+        _STEM_CACHE[key] = result
+    return result
+
+
+def has_stemmer(language: str | None) -> bool:
+    return bool(language) and _stemmer(language) is not None  # type: ignore[arg-type]

@@ -3,6 +3,7 @@ base other than the shipped one: plain entries without facts, one fact with a fi
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 SOURCE_TEXT = "Harbour Town welcomes investors\n\nIn Harbour Town there are 42 ferries a day.\n"
@@ -70,4 +71,25 @@ def write_small_base(directory: Path) -> Path:
     for name, text in FILES.items():
         (directory / name).write_text(text, encoding="utf-8")
     (directory / "leaflet.en.txt").write_text(SOURCE_TEXT, encoding="utf-8")
+    return directory
+
+
+def write_plain_base(
+    directory: Path, languages: list[str], entries: dict[str, tuple[dict[str, list[str]], str]]
+) -> Path:
+    """A base of plain entries: id -> ({language: questions}, answer in every language)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "base.yaml").write_text(
+        f"base:\n  title: Test base\n  languages: [{', '.join(languages)}]\n", encoding="utf-8"
+    )
+    lines = ["entries:"]
+    for entry_id, (questions, answer) in entries.items():
+        lines += [f"  - id: {entry_id}", "    questions:"]
+        for language, phrasings in questions.items():
+            lines.append(f"      {language}:")
+            lines += [f"        - {json.dumps(q, ensure_ascii=False)}" for q in phrasings]
+        lines.append("    answer:")
+        written = json.dumps(answer, ensure_ascii=False)
+        lines += [f"      {language}: {written}" for language in languages]
+    (directory / "entries.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return directory

@@ -79,3 +79,27 @@ def test_stem_joins_inflections(a: str, b: str) -> None:
 
 def test_fold_caps_huge_input() -> None:
     assert len(fold("a" * 100_000)) <= MAX_QUESTION_CHARS * 2
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "language"),
+    [
+        ("companies", "company", "en"),
+        ("organised", "organising", "en"),
+        ("attended", "attendance", "en"),
+        ("japanischen", "japanische", "de"),
+        ("Unternehmens", "Unternehmen", "de"),
+        ("Öffnungszeiten", "Oeffnungszeit", "de"),
+        ("Gebühren", "Gebuhr", "de"),
+    ],
+)
+def test_snowball_stems_join_inflections_in_their_language(a: str, b: str, language: str) -> None:
+    assert stem(fold(a), language) == stem(fold(b), language)
+
+
+def test_the_host_of_an_event_is_not_the_event() -> None:
+    assert stem(fold("Veranstalter"), "de") != stem(fold("Veranstaltung"), "de")
+
+
+def test_short_words_are_not_stemmed() -> None:
+    assert stem("news", "en") == "news" and stem("was", "de") == "was"

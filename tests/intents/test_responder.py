@@ -222,3 +222,55 @@ def test_one_language_base_answers_in_its_language(small_responder: Responder) -
 def test_one_language_base_declines_a_substitution(small_responder: Responder) -> None:
     # "buses" where every phrasing of the entry says "ferries"
     assert not small_responder.reply("How many buses per day?").answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many Japanese tourists visit Düsseldorf?",  # tourists are not residents
+        "What is the population of Düsseldorf?",  # all residents, not the Japanese ones
+        "Wie viele Einwohner hat Düsseldorf?",
+        "How many startups are there in NRW?",  # the release gives no count of startups
+        "What did the Japanese prime minister say?",
+        "Wann ist der Japan-Tag?",
+    ],
+)
+def test_near_misses_are_declined_without_a_figure(responder: Responder, question: str) -> None:
+    reply = responder.reply(question)
+    assert not reply.answered
+    for entry_id in ("residents-duesseldorf", "residents-nrw", "companies-duesseldorf"):
+        assert figure(responder, entry_id, reply.language) not in reply.text
+
+
+def test_the_chosen_language_wins_over_the_question_language(responder: Responder) -> None:
+    question = "Wie viele japanische Unternehmen gibt es in Düsseldorf?"
+    reply = responder.reply(question, language="en")
+    assert reply.answered and reply.language == "en"
+    assert figure(responder, "companies-duesseldorf", "en") in reply.text
+    assert reply.context.language == "en"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What is the population of Düsseldorf?", NOT_ON_FILE),
+        ("Is Sony in Düsseldorf?", UNKNOWN_COMPANY),
+        ("Is Toyota in NRW?", COMPANY),
+        ("?!", EMPTY),
+    ],
+)
+def test_every_kind_of_reply_honours_the_chosen_language(
+    responder: Responder, question: str, kind: str
+) -> None:
+    reply = responder.reply(question, language="ja")
+    assert reply.kind == kind and reply.language == "ja"
+
+
+def test_a_language_the_base_lacks_is_no_choice(small_responder: Responder) -> None:
+    reply = small_responder.reply("how many ferries per day?", language="de")
+    assert reply.answered and reply.language == "en"
+
+
+def test_the_hint_still_decides_only_ambiguous_questions(responder: Responder) -> None:
+    assert responder.reply("NRW?", language_hint="de").language == "de"
+    assert responder.reply("How many Japanese live in NRW?", language_hint="de").language == "en"
