@@ -31,7 +31,22 @@ from intents.normalise import (
 # A capitalised word in an English question that nobody knows is probably a name.
 _CAPITALISED = re.compile(r"(?<![\w.&-])([A-Z][A-Za-z0-9]*(?:[-.&][A-Za-z0-9]+)*)")
 _GREETING = re.compile(r"\b(?:guten (?:tag|morgen|abend)|good (?:morning|afternoon|evening|day))\b")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n)\s*[\"'„“(]*$")
+_OPENING_QUOTES = "\"'„“("
+_SENTENCE_ENDS = ".!?:;"
+
+
+def _starts_sentence(before: str) -> bool:
+    """Does a word that follows ``before`` start a sentence: after nothing, a line break,
+    or a sentence mark and a space (opening quotes aside)?
+
+    Looks only at the end of ``before``: a regular expression anchored at its end would
+    be tried at every position of a long question, for every capitalised word."""
+    body = before.rstrip(_OPENING_QUOTES)
+    core = body.rstrip()
+    if not core:
+        return True
+    gap = body[len(core) :]
+    return "\n" in gap or (bool(gap) and core[-1] in _SENTENCE_ENDS)
 
 
 @dataclass(slots=True)  # not frozen: built tens of thousands of times per large base
@@ -63,6 +78,11 @@ def term_of(word: str, language: str | None = None) -> str:
         if len(_TERMS) < 200_000:
             _TERMS[key] = term
     return term
+
+
+# Plain terms (or None, a stop word) by language and folded word: a question's words are
+# mostly words seen before.
+_PLAIN_TERMS: dict[tuple[str | None, str], str | None] = {}
 
 
 def terms_of(word: str, languages: tuple[str | None, ...]) -> frozenset[str]:
@@ -140,10 +160,16 @@ class Analyser:
     @staticmethod
     def plain_term(word: str, language: str | None) -> str | None:
         """The term of a folded Latin word outside any name; None for a stop word."""
-        word = CONTRACTIONS.get(word, word)
-        if word in stop_words(language) or (len(word) == 1 and not word.isdigit()):
-            return None
-        return term_of(word, language)
+        key = (language, word)
+        if key in _PLAIN_TERMS:
+            return _PLAIN_TERMS[key]
+        plain = CONTRACTIONS.get(word, word)
+        term = None
+        if plain not in stop_words(language) and (len(plain) != 1 or plain.isdigit()):
+            term = term_of(plain, language)
+        if len(_PLAIN_TERMS) < 200_000:
+            _PLAIN_TERMS[key] = term
+        return term
 
     def _unknown_names(self, text: str, mentions: list[Mention]) -> tuple[str, ...]:
         """Capitalised words that are neither known words nor part of a mention."""
@@ -152,7 +178,7 @@ class Analyser:
         found: list[str] = []
         for match in _CAPITALISED.finditer(text):
             word = match.group(1)
-            if len(word) < 3 or _SENTENCE_START.search(text[: match.start()]):
+            if len(word) < 3 or _starts_sentence(text[: match.start()]):
                 continue
             parts = words(fold(word))
             if not parts or any(p in mentioned for p in parts):

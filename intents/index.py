@@ -382,6 +382,10 @@ class SearchIndex:
 
         weights = np.bincount(flat_phrasing, weights=idf[flat_ids], minlength=n_phrasings)
         self.phrasing_weight = np.where(weights > 0, weights, 1.0)
+        # A phrasing of one common word ("E-Books?") is not fully matched by any question
+        # that uses that word: coverage counts against at least the weight of
+        # PHRASING_FLOOR words that only one entry uses.
+        self._phrasing_norm = np.maximum(self.phrasing_weight, PHRASING_FLOOR * self.max_idf)
         self.postings = _group(flat_ids, flat_phrasing, n_terms)
         self.entry_postings = _group(pair_ids, pair_entries.astype(np.int32), n_terms)
         # Only entries whose phrasings lack the term: those have it at full weight.
@@ -412,17 +416,6 @@ class SearchIndex:
         self._fuzzy_cache: dict[str, dict[int, float]] = {}
         self._related_cache: dict[str, dict[int, float]] = {}
         self.vocabulary_terms: list[str] = list(vocabulary)
-        # Phrasings of one entry are consecutive: entry i has phrasings
-        # _entry_phrasings[i] up to _entry_phrasings[i + 1]; their terms are
-        # _flat_ids[_phrasing_offsets[first] : _phrasing_offsets[last + 1]].
-        self._entry_phrasings = np.searchsorted(
-            self.phrasing_entry, np.arange(n_entries + 1), side="left"
-        ).tolist()
-        self._flat_ids = flat_ids
-        self._phrasing_offsets = np.searchsorted(flat_phrasing, np.arange(n_phrasings + 1))
-        self._answer_flat = answer_flat
-        self._answer_offsets = np.searchsorted(answer_entry, np.arange(n_entries + 1))
-        self._entry_terms_cache: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
         self._analyses_cache: dict[int, tuple[list[Analysis], list[Analysis]]] = {}
         self._sorted_terms = sorted(
             t for t in vocabulary if t.isascii() and t.isalpha() and not t.startswith(ENTITY_PREFIX)
@@ -884,12 +877,22 @@ class SearchIndex:
                         weights.append(q.weight * sim * share)
             else:
                 # The best of a term's variants counts, per phrasing and per entry.
+                # One ``maximum.at`` per side over every variant's postings at once.
                 term_q = np.zeros(self.n_phrasings)
                 term_e = np.zeros(n_entries)
-                for vid, sim in q.hits.items():
-                    np.maximum.at(term_e, self.answer_postings[vid], sim * ANSWER_SHARE)
-                    np.maximum.at(term_q, self.postings[vid], sim)
-                    np.maximum.at(term_e, self.entry_postings[vid], sim)
+                variants = list(q.hits.items())
+                found_q = [self.postings[vid] for vid, _ in variants]
+                found_e = [self.answer_postings[vid] for vid, _ in variants]
+                found_e += [self.entry_postings[vid] for vid, _ in variants]
+                sims_e = [sim * ANSWER_SHARE for _, sim in variants] + [s for _, s in variants]
+                np.maximum.at(
+                    term_q,
+                    np.concatenate(found_q),
+                    np.repeat([sim for _, sim in variants], [f.size for f in found_q]),
+                )
+                np.maximum.at(
+                    term_e, np.concatenate(found_e), np.repeat(sims_e, [f.size for f in found_e])
+                )
                 reached_q = np.flatnonzero(term_q)
                 reached_e = np.flatnonzero(term_e)
                 q_parts.append(reached_q)
@@ -925,12 +928,7 @@ class SearchIndex:
 
         entries = self.phrasing_entry[touched]
         q_cover = matched_q[touched] / total_weight
-        # A phrasing of one common word ("E-Books?") is not fully matched by any
-        # question that uses that word: coverage counts against at least the weight of
-        # PHRASING_FLOOR words that only one entry uses.
-        p_cover = matched_p[touched] / np.maximum(
-            self.phrasing_weight[touched], PHRASING_FLOOR * self.max_idf
-        )
+        p_cover = matched_p[touched] / self._phrasing_norm[touched]
         e_cover = matched_e[entries] / total_weight
         better = np.maximum(q_cover, p_cover)
         score = (
@@ -950,78 +948,48 @@ class SearchIndex:
             order = top[np.argsort(-score[top], kind="stable")]
         else:
             order = np.argsort(-score, kind="stable")
-        _, first = np.unique(entries[order], return_index=True)
-        heads = order[first]
+        # Each entry's first phrasing in that order (what ``np.unique(..., return_index=True)``
+        # gives, without its overhead on small arrays).
+        ranked = entries[order]
+        grouping = np.argsort(ranked, kind="stable")
+        grouped = ranked[grouping]
+        first = np.empty(grouped.size, dtype=bool)
+        first[0] = True
+        np.not_equal(grouped[1:], grouped[:-1], out=first[1:])
+        heads = order[grouping[first]]
         heads = heads[np.argsort(-score[heads], kind="stable")][: 2 * limit + 2]
-        best: list[tuple[float, int, int]] = []
-        for position in heads.tolist():
-            ei = int(entries[position])
-            value = float(score[position])
-            pi = int(touched[position])
+        # Python numbers from here on: a few heads, and numpy scalars are slow to touch.
+        head_entries = entries[heads]
+        best: list[tuple[float, int, int, float, float]] = []
+        slack = (1.0 - CORE_SLACK) * total_weight
+        for ei, pi, value, covered, phrasing_cover in zip(
+            head_entries.tolist(),
+            touched[heads].tolist(),
+            score[heads].tolist(),
+            matched_e[head_entries].tolist(),
+            p_cover[heads].tolist(),
+            strict=True,
+        ):
             core = self.entry_core[ei].get(self.phrasing_language[pi])
             # A substitution: the question lacks what (nearly) every phrasing of the
             # entry says, and says something else instead ("buses" for "ferries").
-            if (
-                core
-                and not core.issubset(best_sim)
-                and matched_e[ei] < (1.0 - CORE_SLACK) * total_weight
-            ):
+            if core and covered < slack and not core.issubset(best_sim):
                 value *= CORE_MISSING_FACTOR
-            best.append((value, ei, position))
+            best.append((value, ei, pi, covered, phrasing_cover))
         best.sort(key=lambda item: -item[0])
+        # The question's weight each entry covers (phrasings, answers) is ``matched_e``.
         return [
-            self._candidate(
-                ei,
-                int(touched[position]),
-                value,
-                resolved,
-                total_weight,
-                float(p_cover[position]),
+            Candidate(
+                self.entry_ids[ei],
+                round(100.0 * value, 2),
+                self.phrasing_text[pi],
+                self.phrasing_language[pi],
+                covered / total_weight,
+                phrasing_cover,
+                covered / self.max_idf,
             )
-            for value, ei, position in best[:limit]
+            for value, ei, pi, covered, phrasing_cover in best[:limit]
         ]
-
-    def _candidate(
-        self,
-        ei: int,
-        pi: int,
-        entry_score: float,
-        resolved: list[_QueryTerm],
-        total_weight: float,
-        phrasing_cover: float,
-    ) -> Candidate:
-        in_phrasings, in_answers = self._entry_terms(ei)
-        covered_weight = 0.0
-        for q in resolved:
-            cover = 0.0
-            for vid, sim in q.hits.items():
-                if vid in in_phrasings:
-                    if sim > cover:
-                        cover = sim
-                elif vid in in_answers and sim * ANSWER_SHARE > cover:
-                    cover = sim * ANSWER_SHARE
-            covered_weight += q.weight * cover
-        return Candidate(
-            self.entry_ids[ei],
-            round(100.0 * entry_score, 2),
-            self.phrasing_text[pi],
-            self.phrasing_language[pi],
-            covered_weight / total_weight,
-            phrasing_cover,
-            covered_weight / self.max_idf,
-        )
-
-    def _entry_terms(self, ei: int) -> tuple[frozenset[int], frozenset[int]]:
-        """The vocabulary ids of an entry's phrasings, and of its answers only."""
-        found = self._entry_terms_cache.get(ei)
-        if found is None:
-            start, stop = self._entry_phrasings[ei], self._entry_phrasings[ei + 1]
-            offsets = self._phrasing_offsets
-            in_phrasings = frozenset(self._flat_ids[offsets[start] : offsets[stop]].tolist())
-            answers = self._answer_flat[self._answer_offsets[ei] : self._answer_offsets[ei + 1]]
-            found = (in_phrasings, frozenset(answers.tolist()) - in_phrasings)
-            self._entry_terms_cache[ei] = found
-        return found
 
     def _kind_factors(self, query_kinds: frozenset[str]) -> np.ndarray:
         """Per entry: 1, or less when the entry does not ask this kind of question."""

@@ -28,22 +28,26 @@ class LanguageDetector:
         for language, words in (vocabulary or {}).items():
             for w in words:
                 owners.setdefault(w, set()).add(language)
-        self._base_words = {w: next(iter(ls)) for w, ls in owners.items() if len(ls) == 1}
+        base_words = {w: next(iter(ls)) for w, ls in owners.items() if len(ls) == 1}
+        # What each telling word adds to its languages' scores, looked up once per word.
+        votes: dict[str, list[tuple[Language, float]]] = {}
+        for language, markers in LANGUAGE_MARKERS.items():
+            for w in markers:
+                votes.setdefault(w, []).append((language, 1.0))
+        for w, owner in base_words.items():
+            if len(w) > 2 and not is_japanese_word(w):
+                votes.setdefault(w, []).append((owner, 0.5))
+        self._votes = {w: tuple(v) for w, v in votes.items() if not is_japanese_word(w)}
 
     def guess(self, original: str, words: Iterable[str]) -> Language | None:
         """The language the text is written in, or None when it could be either."""
         if has_kana(original) or has_japanese(original):
             return "ja"
         scores: dict[Language, float] = {}
+        votes = self._votes
         for w in words:
-            if is_japanese_word(w):
-                continue
-            for language, markers in LANGUAGE_MARKERS.items():
-                if w in markers:
-                    scores[language] = scores.get(language, 0.0) + 1.0
-            owner = self._base_words.get(w)
-            if owner is not None and len(w) > 2:
-                scores[owner] = scores.get(owner, 0.0) + 0.5
+            for language, weight in votes.get(w, ()):
+                scores[language] = scores.get(language, 0.0) + weight
         if not scores:
             return None
         ranked = sorted(scores.items(), key=lambda item: -item[1])

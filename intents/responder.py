@@ -11,7 +11,9 @@ coverage of every entry); ``reply`` is then pure and cheap. The decision, in ord
    (COMPANY), a company the base does not name gets an honest UNKNOWN_COMPANY;
 4. entries that cannot answer what is asked are ruled out too: "how many" to an entry
    that states no number, and a figure about Japanese residents to a question that
-   names no nationality ("How many inhabitants has Düsseldorf?");
+   names no nationality ("How many inhabitants has Düsseldorf?"); and an entry far
+   behind one ruled out for what the question names only shares a word or a place with
+   it ("companies based in Tokyo" is not the Tokyo seminar's attendance);
 5. a confident match with a clear margin that covers what the question asks -> ANSWER
    (in the user's chosen language when given); a plausible one -> DID_YOU_MEAN with up
    to three suggestions; otherwise NOT_ON_FILE, with no figures at all.
@@ -179,6 +181,15 @@ class _Outcome:
         lead = top.score - (self.accepted[1].score if len(self.accepted) > 1 else 0.0)
         if top.phrasing_cover < ANSWER_PHRASING:
             return False  # "When is the next seminar?" is not "... mentioned next to ..."
+        ruled_out = self.best_rejected
+        if (
+            ruled_out is not None
+            and ruled_out.score - top.score >= CLEAR_MARGIN
+            and ruled_out.phrasing_cover > top.phrasing_cover
+        ):
+            # Far closer to an entry ruled out for what it names (companies in Düsseldorf
+            # for companies in Tokyo): an entry that merely shares the place is a near miss.
+            return False
         covered = top.question_cover >= ANSWER_COVER or top.evidence >= ANSWER_EVIDENCE
         if top.score >= ANSWER_SCORE and lead >= ANSWER_MARGIN and covered:
             return True
@@ -211,6 +222,10 @@ class Responder:
         self._coverage: dict[str, Coverage] = {}
         self._nearby: dict[str, frozenset[str]] = {}
         self._counting: dict[str, bool] = {}
+        # The parts of an answer that depend only on the entry and the language.
+        self._answers: dict[
+            tuple[str, Language], tuple[str, tuple[SourceRef, ...], tuple[Suggestion, ...], str]
+        ] = {}
         self._entry_index = {entry_id: i for i, entry_id in enumerate(kb.entries)}
         self._topics: dict[str, list[str]] = {}
         for entry in kb.entries.values():
@@ -381,10 +396,11 @@ class Responder:
         rejected: Candidate | None = None
         mentioned = analysis.entity_ids
         counting = asks_how_many(analysis)
+        times = self._times(analysis)  # the question's, whichever entry it is held against
         for candidate in candidates:
             if len(accepted) > MAX_SUGGESTIONS:
                 break  # enough for the answer, its runner-up and the suggestions
-            if self._conflicts(candidate.entry, analysis, names):
+            if self._conflicts(candidate.entry, analysis, names, times):
                 rejected = rejected or candidate
                 continue
             coverage = self.coverage(candidate.entry)
@@ -432,7 +448,13 @@ class Responder:
         )
         return found
 
-    def _conflicts(self, entry_id: str, analysis: Analysis, names: tuple[str, ...] = ()) -> bool:
+    def _conflicts(
+        self,
+        entry_id: str,
+        analysis: Analysis,
+        names: tuple[str, ...] = (),
+        times: tuple[list[str], list[str], list[str]] | None = None,
+    ) -> bool:
         """Does the question name something (or some time) the entry is not about?"""
         coverage = self.coverage(entry_id)
         if names and any(
@@ -441,7 +463,7 @@ class Responder:
             if e in self.catalog.entities
         ):
             return True  # "What did Angela Merkel say?" is not about the person on file
-        years, shifters, japanese_shifters = self._times(analysis)
+        years, shifters, japanese_shifters = times or self._times(analysis)
         if any(year not in coverage.years for year in years):
             return True
         if any(word not in coverage.words for word in shifters):
@@ -667,25 +689,39 @@ class Responder:
         score: float,
         asked: str | None,
     ) -> Reply:
-        entry = self.kb.entries[entry_id]
-        sources: tuple[SourceRef, ...] = self.renderer.entry_sources(entry, language)
-        follow_ups = tuple(
-            Suggestion(r, self._phrasing(r, language))
-            for r in entry.related
-            if r in self.kb.entries
-        )
+        parts = self._answers.get((entry_id, language))
+        if parts is None:
+            parts = self._answers[(entry_id, language)] = self._answer_parts(entry_id, language)
+        answer, sources, follow_ups, phrasing = parts
         return Reply(
             question=question,
             language=language,
             answered=True,
             kind=ANSWER,
-            text=self.renderer.answer(entry, language),
+            text=answer,
             entries=(entry_id,),
             score=score,
             sources=sources,
             follow_ups=follow_ups,
             best_candidate=entry_id,
-            context=Conversation(entry_id, asked or self._phrasing(entry_id, language), language),
+            context=Conversation(entry_id, asked or phrasing, language),
+        )
+
+    def _answer_parts(
+        self, entry_id: str, language: Language
+    ) -> tuple[str, tuple[SourceRef, ...], tuple[Suggestion, ...], str]:
+        """An entry's answer, sources, follow-ups and first phrasing in a language."""
+        entry = self.kb.entries[entry_id]
+        follow_ups = tuple(
+            Suggestion(r, self._phrasing(r, language))
+            for r in entry.related
+            if r in self.kb.entries
+        )
+        return (
+            self.renderer.answer(entry, language),
+            self.renderer.entry_sources(entry, language),
+            follow_ups,
+            self._phrasing(entry_id, language),
         )
 
     def _did_you_mean(self, question: str, outcome: _Outcome, language: Language) -> Reply:
