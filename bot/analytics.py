@@ -9,18 +9,29 @@ Two kinds of rows, and nothing else:
 * ``daily_counts``: per day, language, kind and entry, how many questions there were. Counters
   only, no text, so answered questions leave no trace of what was asked.
 
-Durability: WAL mode and one commit per record with ``synchronous=NORMAL``: once ``record``
-returns, the commit is in the write-ahead log through the operating system, so it survives
-the process being killed (SIGKILL, OOM, crash). Only a power cut or kernel crash can lose
-the last few commits; syncing every question to the disk (``FULL``) cost 15-25 % of the
-bot's throughput for that case, which a question log does not need.
+Durability, by kind of record:
+
+* an unanswered question (the text curators read) is committed before ``record`` returns:
+  WAL mode with ``synchronous=NORMAL``, so once ``record`` returns the row is in the
+  write-ahead log through the operating system and survives the process being killed
+  (SIGKILL, OOM, crash). Only a power cut or kernel crash can lose the last few commits,
+  a risk a question log can take rather than wait for the disk on each (``FULL``). Such
+  questions are few, so committing each costs little.
+* the per-day counters of answered questions (nearly every question) are added up in
+  memory and written in one transaction every ``flush_seconds`` (1 s) by a background
+  thread, with the next unanswered record, and before ``stats``, ``purge`` and ``close``.
+  Committing each of them meant a transaction and a hop to a worker thread per update, to
+  add one to a counter. A killed process loses at most the counts of its last second; a
+  clean shutdown (``close``) loses nothing.
+
 Records older than ``retention_days`` are purged when the log opens and then at most once a
-day, lazily, from ``record`` and ``stats`` (python-telegram-bot's JobQueue needs an extra we
-do not install, and a lazy purge needs no timer to keep alive).
+day, lazily, from ``record``, ``stats`` and the background flush (python-telegram-bot's
+JobQueue needs an extra we do not install, and a lazy purge needs no timer to keep alive).
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
@@ -37,6 +48,7 @@ from types import MappingProxyType
 
 from rapidfuzz import fuzz, process
 
+from bot.render import valid_text
 from intents.reply import EMPTY, Reply
 
 log = logging.getLogger(__name__)
@@ -48,6 +60,11 @@ MAX_QUESTION_CHARS = 1000
 GROUP_SIMILARITY = 85.0
 # Distinct texts considered when grouping, most frequent first: bounds the clustering work.
 MAX_GROUPED_TEXTS = 5000
+# Counters of answered questions wait in memory at most this long before they are written.
+FLUSH_SECONDS = 1.0
+
+# A row of daily_counts: day, language, kind, answered (0/1), entry ('' for none).
+_CounterKey = tuple[str, str, str, int, str]
 
 # Schema migrations, applied in order at start-up; ``PRAGMA user_version`` holds how many
 # have run. Append new ones, never edit old ones: a database from an older version is
@@ -160,7 +177,8 @@ def _utc(when: datetime | None) -> datetime:
 
 
 class QuestionLog:
-    """The SQLite question log. Thread-safe: one connection behind a lock."""
+    """The SQLite question log. Thread-safe: one connection behind a lock, and the counters
+    not yet written behind another."""
 
     def __init__(
         self,
@@ -168,13 +186,19 @@ class QuestionLog:
         retention_days: int = 90,
         *,
         clock: Callable[[], datetime] | None = None,
+        flush_seconds: float = FLUSH_SECONDS,
     ) -> None:
         if retention_days < 1:
             raise ValueError("retention_days must be at least 1")
         self.path = Path(path)
         self.retention_days = retention_days
+        self.flush_seconds = flush_seconds
         self._clock = clock or (lambda: datetime.now(UTC))
+        # Lock order: _lock (the connection) before _pending_lock (the counters), never the
+        # other way round; record() of an answered question takes only _pending_lock.
         self._lock = threading.Lock()
+        self._pending_lock = threading.Lock()
+        self._pending: Counter[_CounterKey] = Counter()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we write BEGIN/COMMIT ourselves, so a commit is where we say.
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -189,6 +213,11 @@ class QuestionLog:
             raise
         self._last_purge: datetime | None = None
         self.purge()
+        self._closing = threading.Event()
+        self._flusher = threading.Thread(
+            target=self._flush_periodically, name="question-log-flush", daemon=True
+        )
+        self._flusher.start()
 
     @classmethod
     def in_directory(cls, data_dir: Path, retention_days: int = 90) -> QuestionLog:
@@ -218,56 +247,104 @@ class QuestionLog:
 
     # -- writing --------------------------------------------------------------------------
 
+    @staticmethod
+    def writes_through(reply: Reply) -> bool:
+        """Whether ``record(reply)`` writes to disk before returning (an unanswered question);
+        the others only count in memory."""
+        return reply.kind != EMPTY and not reply.answered
+
     def record(self, reply: Reply, when: datetime | None = None) -> None:
         """Count a question; keep its text only when it was not answered.
 
-        Returns once the record is committed to disk.
+        An unanswered question is committed to disk, with every count still pending, before
+        this returns; an answered one is counted in memory and written within
+        ``flush_seconds`` (see the module docstring).
         """
         if reply.kind == EMPTY:
             return
         at = _utc(when) if when is not None else _utc(self._clock())
         day = at.date().isoformat()
         entry = reply.entry if reply.answered else None
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.execute(
-                    "INSERT INTO daily_counts (day, language, kind, answered, entry, count) "
-                    "VALUES (?, ?, ?, ?, ?, 1) "
-                    "ON CONFLICT (day, language, kind, answered, entry) "
-                    "DO UPDATE SET count = count + 1",
-                    (day, reply.language, reply.kind, int(reply.answered), entry or ""),
-                )
-                if not reply.answered:
-                    question = reply.question.strip()[:MAX_QUESTION_CHARS]
-                    self._db.execute(
-                        "INSERT INTO unanswered (asked_at, day, question, normalized, language,"
-                        " kind, best_entry, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            at.isoformat(timespec="seconds"),
-                            day,
-                            question,
-                            normalize_question(question),
-                            reply.language,
-                            reply.kind,
-                            reply.best_candidate or reply.entry,
-                            float(reply.score),
-                        ),
-                    )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        key = (day, reply.language, reply.kind, int(reply.answered), entry or "")
+        if reply.answered:
+            with self._pending_lock:
+                self._pending[key] += 1
+        else:
+            question = valid_text(reply.question.strip()[:MAX_QUESTION_CHARS])
+            row = (
+                at.isoformat(timespec="seconds"),
+                day,
+                question,
+                normalize_question(question),
+                reply.language,
+                reply.kind,
+                reply.best_candidate or reply.entry,
+                float(reply.score),
+            )
+            with self._lock:
+                self._write(Counter({key: 1}), row)
         self._purge_if_due()
+
+    async def arecord(self, reply: Reply) -> None:
+        """``record`` for the event loop: a count in memory right here, a disk write in a
+        worker thread."""
+        if self.writes_through(reply):
+            await asyncio.to_thread(self.record, reply)
+        else:
+            self.record(reply)
+
+    def flush(self) -> None:
+        """Write the counters still in memory (one transaction)."""
+        with self._lock:
+            self._write(Counter(), None)
+
+    def _write(self, counts: Counter[_CounterKey], row: tuple[object, ...] | None) -> None:
+        """Commit ``counts``, every pending count and ``row`` (an unanswered question) in one
+        transaction; on failure the pending counts stay pending. Call with ``_lock`` held."""
+        with self._pending_lock:
+            pending, self._pending = self._pending, Counter()
+        everything = pending + counts
+        if not everything and row is None:
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(
+                "INSERT INTO daily_counts (day, language, kind, answered, entry, count) "
+                "VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (day, language, kind, answered, entry) "
+                "DO UPDATE SET count = count + excluded.count",
+                [(*key, count) for key, count in everything.items()],
+            )
+            if row is not None:
+                self._db.execute(
+                    "INSERT INTO unanswered (asked_at, day, question, normalized, language,"
+                    " kind, best_entry, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    row,
+                )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            with self._pending_lock:
+                self._pending.update(pending)  # counted again with the next write
+            raise
+
+    def _flush_periodically(self) -> None:
+        while not self._closing.wait(self.flush_seconds):
+            try:
+                self.flush()
+                self._purge_if_due()
+            except Exception:  # a full disk now may have room later; keep counting
+                log.exception("could not write the question counters")
 
     def purge(self, now: datetime | None = None) -> int:
         """Delete records older than the retention period; returns the questions deleted.
 
-        The per-day counters of those days go too.
+        The per-day counters of those days go too (pending ones are written first).
         """
         now = _utc(now) if now is not None else _utc(self._clock())
         cutoff = (now - timedelta(days=self.retention_days)).date().isoformat()
         with self._lock:
+            self._write(Counter(), None)
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 deleted = self._db.execute("DELETE FROM unanswered WHERE day < ?", (cutoff,))
@@ -283,12 +360,23 @@ class QuestionLog:
 
     def _purge_if_due(self) -> None:
         now = _utc(self._clock())
-        if self._last_purge is None or now - self._last_purge >= timedelta(days=1):
+        last = self._last_purge
+        if last is None or now - last >= timedelta(days=1):
             self.purge(now)
 
     def close(self) -> None:
+        """Write what is pending and close; a log is closed once (later calls do nothing)."""
+        if self._closing.is_set():
+            return
+        self._closing.set()
+        self._flusher.join()
         with self._lock:
-            self._db.close()
+            try:
+                self._write(Counter(), None)
+            except Exception:
+                log.exception("could not write the question counters on close")
+            finally:
+                self._db.close()
 
     def __enter__(self) -> QuestionLog:
         return self
@@ -307,6 +395,7 @@ class QuestionLog:
         self._purge_if_due()
         first, last = self._window(days, now)
         with self._lock:
+            self._write(Counter(), None)  # the counts still in memory belong in the figures
             rows = self._db.execute(
                 "SELECT day, language, kind, answered, entry, SUM(count) FROM daily_counts "
                 "WHERE day BETWEEN ? AND ? GROUP BY day, language, kind, answered, entry",

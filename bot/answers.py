@@ -13,7 +13,7 @@ from bot import callback_data
 from bot.conversations import Conversations
 from bot.knowledge_store import Snapshot
 from bot.render import OutgoingMessage, render_reply
-from intents.reply import ANSWER, COMPANY, Reply
+from intents.reply import COMPANY, Reply
 from knowledge import KnowledgeBase
 
 
@@ -38,22 +38,13 @@ class Answerer:
     ) -> Answer:
         """Answer ``question`` in chat ``chat_id``'s context (None: no context, as inline).
 
-        ``chosen_language`` is the user's /language choice: an answer found in another
-        language is given in the chosen one instead (when the base has it).
+        ``chosen_language`` is the user's /language choice: every reply is in that language
+        when the base has it, whatever language the question was asked in.
         """
         context = self._conversations.get(chat_id).conversation if chat_id is not None else None
-        responder = snapshot.responder
-        reply = responder.reply(question, context=context, language_hint=language_hint)
-        if (
-            chosen_language
-            and reply.kind == ANSWER
-            and reply.entry is not None
-            and reply.language != chosen_language
-            and chosen_language in snapshot.kb.languages
-        ):
-            reply = responder.answer_entry(
-                reply.entry, chosen_language, question=reply.question, context=context
-            )
+        reply = snapshot.responder.reply(
+            question, context=context, language_hint=language_hint, language=chosen_language
+        )
         return self._answer(snapshot, reply, chat_id)
 
     def ask_entry(

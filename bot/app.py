@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import Application
 from telegram.request import BaseRequest
 
 from bot import texts
@@ -28,7 +28,9 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.handlers import PUBLIC_COMMANDS, Handlers
 from bot.knowledge_store import install_reload_signal
 from bot.logging_setup import SecretRedactor, configure_logging
+from bot.retries import RetryingRateLimiter
 from bot.services import Services
+from bot.transport import TelegramTransport, proxy_configured
 from knowledge import KnowledgeError
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,9 @@ ALLOWED_UPDATES = (
 )
 # A RetryAfter (HTTP 429) is waited out and retried this often before giving up.
 RETRIES_AFTER_FLOOD_WAIT = 3
+# Connections beyond one per concurrently handled update, and how long a request waits for one.
+SPARE_CONNECTIONS = 4
+POOL_TIMEOUT = 10.0
 # Used when there is no token and the transport is local (the console): never sent anywhere.
 OFFLINE_TOKEN = "1:offline-console"
 
@@ -92,7 +97,7 @@ def build_application(
         .base_file_url(settings.api_file_url)
         .concurrent_updates(settings.concurrent_updates)
         .rate_limiter(
-            AIORateLimiter(
+            RetryingRateLimiter(
                 overall_max_rate=settings.rate_limit_per_second,
                 overall_time_period=1 if settings.rate_limit_per_second else 0,
                 max_retries=RETRIES_AFTER_FLOOD_WAIT,
@@ -102,12 +107,18 @@ def build_application(
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
+    # One connection per concurrently handled update, plus a few for answers to callback and
+    # inline queries sent while every handler is busy; getUpdates has a connection of its own.
+    pool_size = settings.concurrent_updates + SPARE_CONNECTIONS
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    elif settings.http_transport == "httpx" or proxy_configured():
+        # httpx on request, and whenever a proxy is set (HTTPS_PROXY...): ours speaks none.
+        builder = builder.connection_pool_size(pool_size).pool_timeout(POOL_TIMEOUT)
     else:
-        # One connection per concurrently handled update, plus a few for answers to callback
-        # and inline queries sent while all handlers are busy; getUpdates has its own pool.
-        builder = builder.connection_pool_size(settings.concurrent_updates + 8).pool_timeout(10.0)
+        builder = builder.request(
+            TelegramTransport(pool_size, pool_timeout=POOL_TIMEOUT)
+        ).get_updates_request(TelegramTransport(1))
     app = builder.build()
     app.add_handlers(handlers.all())
     app.add_error_handler(handlers.error_reporter.on_error)

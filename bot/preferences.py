@@ -1,8 +1,10 @@
 """Each user's chosen reply language (/language), kept in SQLite so it survives restarts.
 
 Only users who chose a language are stored, and only their numeric id and the language
-code: "automatic" deletes the row. Reads are served from memory after the first lookup,
-because every update asks and only /language writes.
+code: "automatic" deletes the row. Every update asks and only /language writes, so reads
+come from memory: when the choices fit the cache (nearly always: few users ever choose) all
+of them are loaded at start and a user not among them has none, without a query; beyond
+that, the most recently asked users are cached and the others looked up.
 """
 
 from __future__ import annotations
@@ -28,6 +30,13 @@ class Preferences:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")  # a confirmed choice must not be lost
         self._migrate()
+        # True while _cache holds every choice there is (and nothing else).
+        self._complete = False
+        (count,) = self._db.execute("SELECT COUNT(*) FROM language_preference").fetchone()
+        if count <= cache_size:
+            rows = self._db.execute("SELECT user_id, language FROM language_preference")
+            self._cache.update(rows.fetchall())
+            self._complete = True
 
     def _migrate(self) -> None:
         (version,) = self._db.execute("PRAGMA user_version").fetchone()
@@ -43,6 +52,8 @@ class Preferences:
         """The language ``user_id`` chose, or None for automatic."""
         with self._lock:
             cached = self._cache.get(user_id)
+            if self._complete:
+                return cached
             if cached is not None:
                 self._cache.move_to_end(user_id)
                 return cached or None
@@ -66,6 +77,14 @@ class Preferences:
             self._remember(user_id, language or _MISSING)
 
     def _remember(self, user_id: int, language: str) -> None:
+        if self._complete:
+            if language:
+                self._cache[user_id] = language
+            else:
+                self._cache.pop(user_id, None)
+            if len(self._cache) <= self._cache_size:
+                return
+            self._complete = False  # too many to hold them all: a cache of the recent ones
         self._cache[user_id] = language
         self._cache.move_to_end(user_id)
         while len(self._cache) > self._cache_size:

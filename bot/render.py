@@ -58,6 +58,13 @@ class Block:
     style: str = PLAIN
 
 
+def valid_text(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD, the rest (surrogate pairs
+    included) unchanged, and every offset in UTF-16 units kept. JSON can carry a lone
+    surrogate (``"\\ud800"``); UTF-8, SQLite and Telegram's entity offsets cannot."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def clean(text: str) -> str:
     """``text`` without characters that cannot be sent."""
     return _UNSENDABLE.sub("", text)

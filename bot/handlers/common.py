@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,7 +28,10 @@ log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
+@functools.lru_cache(maxsize=512)
 def keyboard_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    """The Telegram markup of ``keyboard``; built once per keyboard (Telegram objects are
+    immutable, so one can go out with any number of messages)."""
     if not keyboard:
         return None
     return InlineKeyboardMarkup(

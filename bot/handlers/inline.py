@@ -16,7 +16,7 @@ from telegram.ext import BaseHandler, ContextTypes, InlineQueryHandler
 from bot import callback_data, pages
 from bot.answers import Answer, Answerer
 from bot.handlers.common import NO_PREVIEW, Languages
-from bot.render import MAX_BUTTON_LABEL, clean
+from bot.render import MAX_BUTTON_LABEL, clean, valid_text
 from intents.reply import Reply
 from knowledge import KnowledgeBase
 
@@ -43,7 +43,7 @@ class InlineQueries:
         assert inline is not None
         snapshot = self._services.store.current  # once per update
         hint = self._languages.hint(inline.from_user)
-        text = inline.query.strip()
+        text = valid_text(inline.query).strip()
         answers: list[Answer] = []
         if text:
             first = self._answerer.ask(snapshot, text, chat_id=None, language_hint=hint)

@@ -4,7 +4,6 @@ none of its business and gets no answer at all."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from bot.answers import Answer, Answerer
 from bot.flood import Verdict
 from bot.handlers.common import Languages, Target, send
 from bot.knowledge_store import Snapshot
+from bot.render import valid_text
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -84,8 +84,7 @@ class QuestionFlow:
         if answer.messages:
             await send(bot, target, answer.messages)
         try:
-            # The log commits to disk before returning: do that off the event loop.
-            await asyncio.to_thread(self._services.question_log.record, answer.reply)
+            await self._services.question_log.arecord(answer.reply)
         except Exception:  # the user has the answer; a full disk must not turn it into an error
             log.exception("could not record a question in the question log")
 
@@ -120,8 +119,9 @@ class Questions:
         """Any text in a private chat is a question."""
         message = update.effective_message
         assert message is not None and message.text is not None
+        question = valid_text(message.text)  # JSON can carry lone surrogates; nothing after can
         await self._flow.question(
-            context.bot, Target.of_message(message), update.effective_user, message.text
+            context.bot, Target.of_message(message), update.effective_user, question
         )
 
     async def group_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -148,14 +148,19 @@ class Questions:
 def addressed_question(message: Message, bot: Bot) -> str | None:
     """The question in a group message meant for the bot, without the @mention; None if the
     message is not for the bot (plain chatter, a reply to someone else, another bot's name)."""
-    text = message.text or ""
+    text = valid_text(message.text or "")
     replied = message.reply_to_message
     is_reply_to_bot = bool(replied and replied.from_user and replied.from_user.id == bot.id)
     handle = f"@{bot.username}".casefold() if bot.username else None
+    # Entity offsets count UTF-16 code units. Read them from the text made valid (same
+    # offsets): Message.parse_entities raises on a lone surrogate.
+    units = text.encode("utf-16-le")
     mentions = []
-    for entity, value in message.parse_entities(
-        [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
-    ).items():
+    for entity in message.entities:
+        if entity.type not in (MessageEntity.MENTION, MessageEntity.TEXT_MENTION):
+            continue
+        start = 2 * entity.offset
+        value = units[start : start + 2 * entity.length].decode("utf-16-le", "replace")
         if (entity.type == MessageEntity.MENTION and value.casefold() == handle) or (
             entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id
         ):

@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from threading import Thread
@@ -372,19 +373,28 @@ def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
 
 def test_records_from_many_threads_are_all_counted(qlog: QuestionLog) -> None:
     def ask(n: int) -> None:
-        for i in range(20):
-            qlog.record(unanswered(f"thread {n} question {i}"))
+        for i in range(20):  # answered ones are counted in memory, the others on disk
+            question = f"thread {n} question {i}"
+            qlog.record(unanswered(question) if i % 2 else answered(question, "companies-nrw"))
 
     threads = [Thread(target=ask, args=(n,)) for n in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert qlog.stats(1).total == 80
+    stats = qlog.stats(1)
+    assert (stats.total, stats.answered) == (80, 40)
+    assert sum(g.count for g in qlog.unanswered(limit=None)) == 40
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_an_acknowledged_record_survives_sigkill(tmp_path: Path) -> None:
+def test_after_sigkill_every_unanswered_question_survives_with_the_counts_before_it(
+    tmp_path: Path,
+) -> None:
+    """What a killed process keeps: every unanswered question it recorded (committed before
+    ``record`` returned) and every count recorded up to the last of them (written in the
+    same transaction). Counts of answered questions after it were only in memory (written
+    at most ``flush_seconds`` later, here never): those are the only records lost."""
     path = tmp_path / "q.sqlite3"
     script = textwrap.dedent(
         f"""
@@ -392,11 +402,17 @@ def test_an_acknowledged_record_survives_sigkill(tmp_path: Path) -> None:
         from pathlib import Path
         from bot.analytics import QuestionLog
         from intents.reply import Reply
-        log = QuestionLog(Path({str(path)!r}))
+        log = QuestionLog(Path({str(path)!r}), flush_seconds=3600)
+        def answered():
+            log.record(Reply(question="q", language="en", answered=True, kind="answer",
+                             text="", entries=("companies-nrw",), score=97.0))
         for i in range(3):
+            answered()
             log.record(Reply(question=f"survives {{i}}", language="en", answered=False,
                              kind="not_on_file", text=""))
-            print("recorded", flush=True)
+        answered()
+        answered()
+        print("recorded", flush=True)
         time.sleep(60)  # killed here, never closed
         """
     )
@@ -405,8 +421,7 @@ def test_an_acknowledged_record_survives_sigkill(tmp_path: Path) -> None:
     )
     try:
         assert child.stdout is not None
-        for _ in range(3):
-            assert child.stdout.readline().strip() == "recorded"
+        assert child.stdout.readline().strip() == "recorded"
         os.kill(child.pid, signal.SIGKILL)
     finally:
         child.kill()
@@ -417,3 +432,26 @@ def test_an_acknowledged_record_survives_sigkill(tmp_path: Path) -> None:
     with QuestionLog(path) as log:
         (group,) = log.unanswered()
         assert sorted([group.example, *group.variants]) == [f"survives {i}" for i in range(3)]
+        stats = log.stats(1)
+        assert (stats.answered, stats.total) == (3, 6)  # the last two answered ones are lost
+
+
+def test_counts_of_answered_questions_reach_the_disk_within_flush_seconds(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "q.sqlite3"
+    with QuestionLog(path, flush_seconds=0.01) as log:
+        log.record(answered("q", "companies-nrw"))
+        deadline = time.monotonic() + 10
+        while not all_cells(path)["daily_counts"] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert all_cells(path)["daily_counts"], "the counter was never written"
+
+
+def test_closing_writes_the_counts_still_in_memory(tmp_path: Path) -> None:
+    path = tmp_path / "q.sqlite3"
+    with QuestionLog(path, clock=lambda: NOW, flush_seconds=3600) as log:
+        for _ in range(5):
+            log.record(answered("q", "companies-nrw"))
+    with QuestionLog(path, clock=lambda: NOW) as log:
+        assert log.stats(1).top_entries == (("companies-nrw", 5),)

@@ -24,7 +24,7 @@ def test_nothing_configured_gives_working_defaults() -> None:
     assert settings.api_base_url == "https://api.telegram.org/bot"
     assert settings.api_file_url == "https://api.telegram.org/file/bot"
     assert settings.webhook_url is None
-    assert (settings.flood_limit_per_minute, settings.concurrent_updates) == (20, 64)
+    assert (settings.flood_limit_per_minute, settings.concurrent_updates) == (20, 8)
 
 
 def test_every_setting_is_read() -> None:
@@ -84,6 +84,7 @@ def test_the_token_is_never_in_the_repr() -> None:
         ("ANALYTICS_RETENTION_DAYS", "0", "out of range"),
         ("WATCH_KNOWLEDGE", "maybe", "not a yes/no value"),
         ("RATE_LIMIT_PER_SECOND", "nan", "out of range"),
+        ("HTTP_TRANSPORT", "curl", "HTTP_TRANSPORT: expected one of builtin, httpx"),
     ],
 )
 def test_invalid_values_are_named_in_one_line(name: str, value: str, says: str) -> None:

@@ -49,3 +49,16 @@ def test_a_change_is_seen_at_once_despite_the_cache(tmp_path: Path) -> None:
     prefs.set_language(3, "de")
     assert prefs.language_of(3) == "de"
     assert [prefs.language_of(u) for u in (0, 9)] == [None, None]
+
+
+def test_more_choices_than_the_cache_holds_are_all_kept(tmp_path: Path) -> None:
+    prefs = Preferences(tmp_path, cache_size=2)
+    languages = {user: ("de", "ja", "en")[user % 3] for user in range(6)}
+    for user, language in languages.items():
+        prefs.set_language(user, language)
+    assert {user: prefs.language_of(user) for user in range(8)} == {**languages, 6: None, 7: None}
+    prefs.close()
+    reopened = Preferences(tmp_path, cache_size=2)
+    assert {user: reopened.language_of(user) for user in range(8)} == {
+        **languages, 6: None, 7: None,
+    }  # fmt: skip

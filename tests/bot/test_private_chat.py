@@ -233,6 +233,11 @@ async def test_the_language_choice_changes_replies_and_survives_a_restart(
         assert "Deutsch" in shown(confirmation)
         replies = await user.user_says("How many Japanese companies are in Düsseldorf?")
         assert kb.sources["press-release-2017-09-13"].citation["de"] in shown(replies)
+        company = shown(await user.user_says("Is Toyota in NRW?"))
+        assert kb.entities["toyota"].description["de"] in company
+        declined = shown(await user.user_says("What is the office rent in Düsseldorf?"))
+        assert not any(ch.isdigit() for ch in declined)
+        assert "nothing on file" not in declined, "a decline is in the chosen language too"
 
     assert Preferences(bot_settings.data_dir).language_of(user.user["id"]) == "de"
     async with start_bot(bot_settings, fake_telegram) as second_run:
@@ -242,6 +247,16 @@ async def test_the_language_choice_changes_replies_and_survives_a_restart(
         assert "✓ Deutsch" in [b.text for b in menu.buttons]
         await user.press(menu.buttons[-1])  # automatic
         assert "question" in shown(await user.command("help"))
+
+
+@pytest.mark.bot_env(HTTP_TRANSPORT="httpx")
+async def test_the_bot_answers_the_same_over_python_telegram_bots_own_transport(
+    telegram_chat: ChatFactory, kb: KnowledgeBase
+) -> None:
+    user = await telegram_chat(language="en")
+    replies = await user.user_says("How many Japanese live in Düsseldorf?")
+    assert figure(kb, "residents-duesseldorf", "en") in shown(replies)
+    assert kb.sources["press-release-2017-09-13"].citation["en"] in shown(replies)
 
 
 @pytest.mark.bot_env(FLOOD_LIMIT_PER_MINUTE="3")

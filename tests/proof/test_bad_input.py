@@ -214,3 +214,43 @@ def test_handlers_take_any_text_in_every_kind_of_chat(
     assert inline.inline_answers, "an inline query is always answered"
     assert pressed.callback_answers, "a button press is always acknowledged"
     assert not handlers_bot.bot.errors, f"handlers raised: {handlers_bot.bot.errors!r}"
+
+
+# JSON can carry a lone surrogate ("\ud800"), which no UTF-8 text holds: a client that cuts
+# an emoji in half can send one. Each sits before a mention here, so entity offsets (UTF-16
+# code units) are counted across it too.
+LONE_SURROGATES = {
+    "high alone": "\ud800",
+    "low in a question": "How many Japanese \udfff companies?",
+    "half an emoji": "日本企業は何社？\ud83d",
+    "next to markup": "\udc00<b>&amp;",
+}
+
+
+@pytest.mark.parametrize("text", LONE_SURROGATES.values(), ids=LONE_SURROGATES.keys())
+def test_lone_surrogates_are_answered_like_any_other_text(
+    handlers_bot: ThreadedBot, text: str
+) -> None:
+    handle = f"@{handlers_bot.bot.server.bot_username}"
+    mention = {
+        "type": "mention",
+        "offset": len(f"{text} ".encode("utf-16-le", "surrogatepass")) // 2,
+        "length": len(handle),
+    }
+
+    async def converse(bot):  # type: ignore[no-untyped-def]
+        private = bot.chat()
+        group = bot.chat(kind="group", user_id=2, group_id=next(_GROUPS))
+        said = await private.user_says(text)
+        mentioned = await group._send_message(f"{text} {handle}", entities=[mention])
+        inline = await private.inline(text)
+        pressed = await private.press_data(text)
+        return said, mentioned, inline, pressed
+
+    said, mentioned, inline, pressed = handlers_bot.run(converse)
+
+    for replies in (said, mentioned, inline, pressed):
+        assert_sendable(replies)
+    assert said and mentioned, "a question with a lone surrogate got no answer"
+    assert inline.inline_answers and pressed.callback_answers
+    assert not handlers_bot.bot.errors, f"handlers raised: {handlers_bot.bot.errors!r}"

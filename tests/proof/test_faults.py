@@ -2,7 +2,8 @@
 
 Whatever goes wrong on the wire, every question gets its answer, exactly once: no question is
 lost and no update is handled twice. Timeouts are shortened (the transport's read timeout is
-half a second here) so that a "slow answer" and a "timeout" both happen within seconds.
+half a second here) so that a "slow answer" and a "timeout" both happen within seconds; the
+bot's patience with sends (bot.retries.READ_TIMEOUT) still applies, as it does in production.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 from telegram.error import NetworkError
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import texts
 from bot.app import build_application
 from bot.config import Settings
 from bot.services import Services
+from bot.transport import TelegramTransport
 from tests.fake_telegram import FakeTelegram, Fault
 from tests.fake_telegram.harness import BotUnderTest
 from tests.proof.conftest import chats_of, question_burst, replies_per_chat
@@ -28,18 +30,38 @@ POLL_TIMEOUT = 1.0
 APOLOGIES = {texts.text("error", language) for language in ("en", "de", "ja")}
 
 
-@pytest.fixture
-async def impatient_bot(
-    bot_settings: Settings, fake_telegram: FakeTelegram
-) -> AsyncIterator[BotUnderTest]:
-    """The real bot with a transport that gives up after half a second."""
-    request = HTTPXRequest(
-        connection_pool_size=bot_settings.concurrent_updates + 8,
+def impatient_transport(kind: str, pool_size: int) -> BaseRequest:
+    """A transport that gives up after half a second: the bot's own, or httpx (python-telegram-
+    bot's, which the bot uses when a proxy is configured)."""
+    if kind == "httpx":
+        return HTTPXRequest(
+            connection_pool_size=pool_size,
+            read_timeout=READ_TIMEOUT,
+            write_timeout=READ_TIMEOUT,
+            connect_timeout=READ_TIMEOUT,
+            pool_timeout=10,
+        )
+    return TelegramTransport(
+        pool_size,
         read_timeout=READ_TIMEOUT,
         write_timeout=READ_TIMEOUT,
         connect_timeout=READ_TIMEOUT,
         pool_timeout=10,
     )
+
+
+@pytest.fixture
+def transport() -> str:
+    """Which transport the bot uses; tests parametrize it to cover both."""
+    return "ours"
+
+
+@pytest.fixture
+async def impatient_bot(
+    bot_settings: Settings, fake_telegram: FakeTelegram, transport: str
+) -> AsyncIterator[BotUnderTest]:
+    """The real bot with a transport that gives up after half a second."""
+    request = impatient_transport(transport, bot_settings.concurrent_updates + 8)
     services = Services.create(bot_settings)
     try:
         bot = BotUnderTest(build_application(bot_settings, services, request=request),
@@ -107,6 +129,7 @@ async def test_send_message_faults_still_deliver_each_answer_once(
     assert_each_answered_once(impatient_bot, burst)
 
 
+@pytest.mark.parametrize("transport", ["ours", "httpx"])
 async def test_faults_on_both_sides_at_once(impatient_bot: BotUnderTest) -> None:
     server = impatient_bot.server
     burst = question_burst(60)

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import pytest
 
-from bot import admin, texts
+from bot import admin, retries, texts
 from bot.config import Settings
 from bot.logging_setup import configure_logging
 from tests.bot.starting import start_bot
@@ -69,11 +69,16 @@ async def test_the_token_appears_in_no_log_line_at_any_level(
         await chat.command("start")
         await chat.inline("Düsseldorf")
         await bot.send_many(question_burst(20))
-        fake_telegram.inject("sendMessage", Fault.server_error(500))  # an error with a trace
+        # The CSV goes out through httpx (the bot's transport hands uploads to it).
+        await bot.chat(user_id=ADMIN_ID).command("unanswered")
+        # An error that outlasts the retries, logged with its traceback.
+        fake_telegram.inject("sendMessage", Fault.server_error(500), times=retries.ATTEMPTS)
         await chat.user_says("How many Japanese live in NRW?")
         bot.errors.clear()  # that one was provoked
 
     output = log_output.getvalue()
+    # The lines that carry the token's URL were there to be redacted:
+    assert "Set Bot API URL" in output, "the library's own URL line was not captured"
     assert "HTTP Request: POST" in output, "httpx's request lines were not captured"
     assert "getUpdates" in output and "Traceback" in output
     secret_half = token.split(":", 1)[1]
