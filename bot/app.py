@@ -24,6 +24,7 @@ from telegram.ext import Application
 from telegram.request import BaseRequest
 
 from bot import texts
+from bot.base_problems import print_problems
 from bot.config import ConfigError, Settings, load_settings
 from bot.handlers import PUBLIC_COMMANDS, Handlers
 from bot.knowledge_store import install_reload_signal
@@ -208,13 +209,7 @@ def _host_of(url: str) -> str:
 
 
 def _print_problems(settings: Settings, error: KnowledgeError) -> None:
-    print(
-        f"The knowledge base in {settings.knowledge_dir} cannot be served "
-        f"({len(error.problems)} problem(s)):",
-        file=sys.stderr,
-    )
-    for problem in error.problems:
-        print(f"  {problem}", file=sys.stderr)
+    print_problems(settings.knowledge_dir, error, sys.stderr)
     print("Fix them (python -m bot check shows the same list), then start again.", file=sys.stderr)
 
 

@@ -27,10 +27,9 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
+from bot.base_problems import load_or_report
 from intents.reply import Reply
 from intents.responder import Responder
-from knowledge import KnowledgeError
-from knowledge.loader import load_knowledge
 from knowledge.paths import default_knowledge_dir
 
 
@@ -88,12 +87,8 @@ def main(
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     directory = str(args.kb or default_knowledge_dir())
-    try:
-        kb = load_knowledge(directory)
-    except KnowledgeError as exc:
-        print(f"The knowledge base in {directory} cannot be loaded:", file=err)
-        for problem in exc.problems:
-            print(f"  {problem}", file=err)
+    kb = load_or_report(directory, err)
+    if kb is None:
         return 1
     responder = Responder(kb)
     words = list(args.question or ())

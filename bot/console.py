@@ -27,6 +27,7 @@ from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
 from bot.app import build_application
+from bot.base_problems import print_problems
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
 from bot.render import utf16_length
@@ -322,9 +323,7 @@ def main(args: argparse.Namespace) -> int:
     try:
         services = Services.create(settings)
     except KnowledgeError as error:
-        print(f"The knowledge base in {settings.knowledge_dir} cannot be served:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+        print_problems(settings.knowledge_dir, error, sys.stderr)
         return 1
     interactive = sys.stdin.isatty()
     language = (getattr(args, "lang", None) or "").strip().lower() or None

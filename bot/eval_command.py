@@ -29,6 +29,7 @@ import sys
 import textwrap
 from typing import TextIO
 
+from bot.base_problems import load_or_report
 from intents.evaluation import (
     ALL,
     Baseline,
@@ -44,8 +45,7 @@ from intents.evaluation import (
     shortfalls,
 )
 from intents.responder import Responder
-from knowledge import KnowledgeBase, KnowledgeError
-from knowledge.loader import load_knowledge
+from knowledge import KnowledgeBase
 from knowledge.paths import default_knowledge_dir
 
 
@@ -53,12 +53,8 @@ def main(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     kb_dir = str(args.kb or default_knowledge_dir())
-    try:
-        kb = load_knowledge(kb_dir)
-    except KnowledgeError as exc:
-        print(f"The knowledge base in {kb_dir} cannot be loaded:", file=err)
-        for knowledge_problem in exc.problems:
-            print(f"  {knowledge_problem}", file=err)
+    kb = load_or_report(kb_dir, err)
+    if kb is None:
         return 2
     try:
         cases = load_cases(args.cases)
