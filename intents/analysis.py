@@ -17,7 +17,13 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from intents.entities import EntityCatalog, Mention
-from intents.lexicon import ALL_STOP_WORDS, CONTRACTIONS, stop_words, synonym_term
+from intents.lexicon import (
+    ALL_STOP_WORDS,
+    CONTRACTIONS,
+    JAPANESE_SYNONYMS,
+    stop_words,
+    synonym_term,
+)
 from intents.normalise import (
     MAX_QUESTION_CHARS,
     fold,
@@ -141,7 +147,7 @@ class Analyser:
                     japanese = japanese.replace("".join(words(m.surface)), " ")
             for run in japanese.split():
                 for gram in japanese_terms(run):
-                    terms.setdefault(gram, "")
+                    terms.setdefault(JAPANESE_SYNONYMS.get(gram, gram), "")
         names: tuple[str, ...] = ()
         if find_names:
             names = self._unknown_names(text, mentions)

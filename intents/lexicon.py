@@ -24,7 +24,6 @@ question questions answer answers bot
 actually basically currently probably perhaps maybe quick briefly roughly approximately
 exactly precisely generally usually normally happen happens happened guys folks cheers
 regards need needs needed ask asked asking sure pls plz u ur
-monday tuesday wednesday thursday friday saturday sunday
 january february march april june july august september october november december
 """
 
@@ -242,8 +241,9 @@ _SYNONYM_GROUPS: tuple[dict[str, str], ...] = (
         "de": "rechnung rechnungen quittung quittungen beleg belege",
     },
     {
-        "en": "employee employees staff workers personnel",
-        "de": "mitarbeiter mitarbeiterin personal beschaeftigte angestellte",
+        "en": "employee employees staff workers personnel workforce headcount",
+        "de": "mitarbeiter mitarbeiterin mitarbeitende personal beschaeftigte beschaeftigten "
+        "angestellte belegschaft",
     },
     {"en": "job jobs career careers vacancy vacancies", "de": "stelle stellen karriere"},
     {"en": "startup startups start-up start-ups"},
@@ -292,7 +292,10 @@ _SYNONYM_GROUPS: tuple[dict[str, str], ...] = (
     {"en": "locker lockers", "de": "schliessfach schliessfaecher spind"},
     {"en": "free complimentary gratis", "de": "kostenlos gratis umsonst"},
     {"en": "extend extension renew renewal prolong", "de": "verlaengern verlaengerung"},
-    {"en": "refund refunds reimburse reimbursement", "de": "erstattung erstatten rueckerstattung"},
+    {
+        "en": "refund refunds refunded reimburse reimbursed reimbursement repay repayment",
+        "de": "erstattung erstatten erstattet rueckerstattung zurueckerstatten",
+    },
     {"en": "tax taxes vat", "de": "steuer steuern mehrwertsteuer mwst"},
     {"en": "deposit deposits", "de": "kaution pfand"},
     {"en": "insurance insured liable liability", "de": "versicherung versichert haftung haften"},
@@ -316,6 +319,14 @@ _SYNONYM_GROUPS: tuple[dict[str, str], ...] = (
     {"en": "weekend weekends", "de": "wochenende wochenenden"},
     {"en": "night nights overnight", "de": "nacht naechte uebernachten"},
     {"de": "stattfinden stattgefunden abgehalten abhalten"},
+    {"en": "number numbers count", "de": "anzahl zahl"},
+    {
+        "en": "return returns returned returning",
+        "de": "rueckgabe zurueckgeben zurueckgegeben zurueckbringen",
+    },
+    {"en": "pause paused suspend suspension freeze", "de": "pausieren pausiert aussetzen"},
+    {"en": "document documents paperwork", "de": "unterlagen dokument dokumente"},
+    {"en": "kitchen kitchens", "de": "kueche kuechen"},
 )
 
 # Words that are close but not the same: a kind of the first word ("espresso" is a
@@ -356,10 +367,13 @@ _RELATED_GROUPS: tuple[dict[str, str], ...] = (
     },
     {"en": "reserve book booking booked", "de": "reservieren buchen buchung gebucht"},
     {"en": "cancel end ending quit", "de": "kuendigen beenden"},
-    {"en": "lose missing disappeared gone", "de": "verloren weg verschwunden"},
+    {
+        "en": "lose missing disappeared gone forgot forgotten",
+        "de": "verloren weg verschwunden vergessen liegengelassen",
+    },
     {"en": "open hours", "de": "oeffnungszeiten uhrzeit"},
     {"en": "room", "de": "raum zimmer bereich"},
-    {"en": "desk seat seats", "de": "arbeitsplatz platz"},
+    {"en": "desk seat seats table tables", "de": "arbeitsplatz platz tisch tische"},
     {"en": "parcel mail letter"},
     {"en": "contact reach", "de": "kontakt erreichbar"},
     {"en": "trial test try", "de": "probe testen ausprobieren"},
@@ -368,11 +382,38 @@ _RELATED_GROUPS: tuple[dict[str, str], ...] = (
     {"en": "accessible ramp", "de": "barrierefrei rampe stufenlos"},
     {"en": "broken defective faulty", "de": "kaputt defekt"},
     {"en": "late delay delayed", "de": "verspaetet verspaetung"},
-    {"en": "child baby toddler", "de": "kind baby kleinkind"},
+    {"en": "child baby toddler daughter son", "de": "kind baby kleinkind tochter sohn"},
     {"en": "student pupil", "de": "student schueler"},
     {"en": "charity charities nonprofit non-profit ngo", "de": "verein gemeinnuetzig"},
     {"en": "guest client visitor", "de": "gast kunde besucher"},
+    # A kind of company, or a loose word for one ("Japanese outfits in Düsseldorf").
+    {"en": "company outfit outfits subsidiary subsidiaries", "de": "unternehmen tochterfirma"},
+    # People of a place: not always its residents ("people attended"), so only close.
+    {
+        "en": "resident people nationals community",
+        "de": "einwohner leute menschen",
+    },
+    # A figure asked for in other words than "how many".
+    {"en": "number figure figures stats statistics total", "de": "anzahl zahlen statistik"},
+    {"en": "book novel novels paperback", "de": "buch roman romane"},
+    {"en": "return drop", "de": "rueckgabe abgeben"},
+    {
+        "en": "locker lock bag bags backpack backpacks rucksack luggage suitcase",
+        "de": "schliessfach einschliessen wegschliessen tasche taschen rucksack gepaeck koffer",
+    },
+    {"en": "kitchen microwave fridge", "de": "kueche mikrowelle kuehlschrank"},
+    {"en": "heat warm", "de": "aufwaermen erwaermen warm"},
+    {"en": "pause hold", "de": "pausieren ruhen"},
 )
+
+# Japanese has no spaces, so its terms are bigrams ("企業"): bigrams that ask the same
+# are mapped onto one of them, as the Latin synonyms are.
+JAPANESE_SYNONYMS: dict[str, str] = {
+    "会社": "企業",
+    "法人": "企業",
+    "住民": "在住",
+    "居住": "在住",
+}
 
 
 def _group_words(group: dict[str, str]) -> list[tuple[str, str]]:
