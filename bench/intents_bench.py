@@ -2,7 +2,8 @@
 
 - reply latency p50/p99 on the shipped base (target: p99 <= 1 ms);
 - a synthetic base of 10,000 entries x 5 phrasings (one language, generated here, written
-  as YAML and loaded through the real loader): load + index time (target <= 2 s), reply
+  as YAML and loaded through the real loader): load + index time, median of three runs
+  (target <= 2 s), reply
   latency p99 (target <= 20 ms) and its ratio to one bare rapidfuzz ``extractOne`` over
   all phrasings with ``default_process`` in the same run (target <= 3x).
 
@@ -459,6 +460,9 @@ def shipped_questions(responder: Responder) -> list[str]:
     return list(responder.index.phrasing_text)
 
 
+LOAD_RUNS = 3
+
+
 def run() -> list[Row]:
     rows: list[Row] = []
 
@@ -470,18 +474,33 @@ def run() -> list[Row]:
     rows.append(Row("shipped base: reply latency p99", p99, 1.0, "ms", p99 <= 1.0))
 
     entries = synthetic_entries(SYNTHETIC_ENTRIES)
+    # Load + index is timed LOAD_RUNS times and the median run reported: one sample on a
+    # shared 2-core machine varied by +-30 % between runs; every sample is printed.
+    timings: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory(prefix="intents-bench-") as tmp:
         directory = write_synthetic_base(Path(tmp), entries)
-        start = time.perf_counter()
-        big = load_knowledge(directory)
-        loaded = time.perf_counter()
-        big_responder = Responder(big)
-        built = time.perf_counter()
-    load_s, index_s = loaded - start, built - loaded
+        for _ in range(LOAD_RUNS):
+            start = time.perf_counter()
+            big = load_knowledge(directory)
+            loaded = time.perf_counter()
+            big_responder = Responder(big)
+            built = time.perf_counter()
+            timings.append((loaded - start, built - loaded))
+    print(
+        "  10k x 5 base, load + index per run (s): "
+        + ", ".join(f"{load:.2f} + {index:.2f}" for load, index in timings)
+    )
+    load_s, index_s = sorted(timings, key=sum)[len(timings) // 2]
     rows.append(Row("10k x 5 base: load (YAML + validation)", load_s, 2.0, "s", True))
     rows.append(Row("10k x 5 base: index build", index_s, 2.0, "s", True))
     rows.append(
-        Row("10k x 5 base: load + index", load_s + index_s, 2.0, "s", load_s + index_s <= 2.0)
+        Row(
+            f"10k x 5 base: load + index (median of {LOAD_RUNS})",
+            load_s + index_s,
+            2.0,
+            "s",
+            load_s + index_s <= 2.0,
+        )
     )
 
     questions = synthetic_questions(entries, SYNTHETIC_QUESTIONS)
