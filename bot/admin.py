@@ -21,6 +21,7 @@ from telegram import Update
 from telegram.constants import ChatType, MessageLimit, ParseMode
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
+from bot import texts
 from bot.analytics import QuestionGroup, Stats
 from bot.knowledge_store import ReloadOutcome
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("en", "de", "ja")
+LANGUAGES = texts.UI_LANGUAGES  # the languages of the admin texts below
 # Room left under Telegram's 4096-character limit for the "… and N more" line.
 _TEXT_BUDGET = MessageLimit.MAX_TEXT_LENGTH - 200
 _STATS_DAYS_LISTED = 7
@@ -127,8 +128,8 @@ _TEXTS: dict[str, dict[str, str]] = {
 
 
 def _template(key: str, language: str) -> str:
-    texts = _TEXTS[key]
-    return texts.get(language, texts["en"])
+    by_language = _TEXTS[key]
+    return by_language.get(language, by_language["en"])
 
 
 def _text(key: str, language: str, **values: object) -> str:

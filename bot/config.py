@@ -57,14 +57,6 @@ _FALSE = frozenset({"0", "false", "no", "off", ""})
 DEFAULT_CONCURRENT_UPDATES = 8
 
 
-def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
-    """One of ``allowed`` (the first when blank), case-insensitively."""
-    value = env[name].lower() or allowed[0]
-    if value not in allowed:
-        raise ConfigError(f"{name}: expected one of {', '.join(allowed)}, got {env[name]!r}")
-    return value
-
-
 class ConfigError(Exception):
     """A setting that cannot be used; the message is one line meant for the operator."""
 
@@ -249,3 +241,11 @@ def _boolean(env: Mapping[str, str], name: str) -> bool:
     if text in _FALSE:
         return False
     raise ConfigError(f"{name}: {env[name][:40]!r} is not a yes/no value (use true or false)")
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    """One of ``allowed`` (the first when blank), case-insensitively."""
+    value = env[name].lower() or allowed[0]
+    if value not in allowed:
+        raise ConfigError(f"{name}: expected one of {', '.join(allowed)}, got {env[name]!r}")
+    return value

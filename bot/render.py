@@ -79,11 +79,6 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def block_html(block: Block) -> str:
-    opening, closing = _TAGS[block.style]
-    return f"{opening}{escape(block.text)}{closing}"
-
-
 def render_blocks(
     blocks: Iterable[Block], keyboard: Keyboard = (), *, limit: int = MAX_MESSAGE_LENGTH
 ) -> list[OutgoingMessage]:

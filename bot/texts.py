@@ -115,7 +115,6 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "attribution_translated": "— {name}, {role} (translated from {language})",
         "companies": "Companies the source names:",
         "companies_none": "The source on file names no companies.",
-        "source_title": "Source",
         "source_published": "Published: {date}, {place}",
         "source_publishers": "By: {publishers}",
         "source_language": "Language: {language}",
@@ -134,7 +133,6 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "flood": "You are asking faster than I can keep up. Please wait a minute, then ask again.",
         "error": "Sorry, something went wrong on my side. Please try again.",
         "unknown_button": "This button is no longer valid. Please ask your question again.",
-        "inline_hint": "Ask a question: {title}",
         "empty_question": "Please write your question as text.",
     },
     "de": {
@@ -168,7 +166,6 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "attribution_translated": "— {name}, {role} (Übersetzung, Original: {language})",
         "companies": "In der Quelle genannte Unternehmen:",
         "companies_none": "Die hinterlegte Quelle nennt keine Unternehmen.",
-        "source_title": "Quelle",
         "source_published": "Veröffentlicht: {date}, {place}",
         "source_publishers": "Herausgeber: {publishers}",
         "source_language": "Sprache: {language}",
@@ -190,7 +187,6 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "noch einmal.",
         "unknown_button": "Diese Schaltfläche ist nicht mehr gültig. Bitte stellen Sie Ihre "
         "Frage erneut.",
-        "inline_hint": "Stellen Sie eine Frage: {title}",
         "empty_question": "Bitte schreiben Sie Ihre Frage als Text.",
     },
     "ja": {
@@ -222,7 +218,6 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "attribution_translated": "— {name}（{role}）※{language}からの翻訳",
         "companies": "情報源に記載されている企業：",
         "companies_none": "登録された情報源には企業名がありません。",
-        "source_title": "情報源",
         "source_published": "発表：{date}、{place}",
         "source_publishers": "発行：{publishers}",
         "source_language": "言語：{language}",
@@ -241,7 +236,6 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "1分ほどお待ちいただいてから、もう一度お尋ねください。",
         "error": "申し訳ありません、こちらで問題が発生しました。もう一度お試しください。",
         "unknown_button": "このボタンは無効になりました。もう一度ご質問ください。",
-        "inline_hint": "質問を入力してください：{title}",
         "empty_question": "ご質問を文字で入力してください。",
     },
 }

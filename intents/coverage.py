@@ -28,10 +28,9 @@ class Coverage:
     covered: frozenset[str]  # entity ids the entry is about
     incidental: frozenset[str]  # named by some phrasings only
     has_figures: bool  # cites a numeric figure: places must match exactly
-    asked_about: frozenset[
-        str
-    ]  # named by its questions (or its entities list), not only its answer
-    expected: frozenset[str]  # named by nearly all its questions: a question should name them too
+    # named by its questions (or its entities list), not only its answer
+    asked_about: frozenset[str]
+    expected: frozenset[str]  # named by most of its questions: a question should name them too
     years: frozenset[str]  # years its questions, answer and facts speak of
     words: frozenset[str]  # folded words of its questions and answers
     scope_kinds: frozenset[str]  # kinds of the entities its figures are scoped to
@@ -94,7 +93,7 @@ def entry_coverage(
     covered.update(asked_about)
     incidental = frozenset(counts) - covered
     # Places alternate between phrasings ("in NRW or Düsseldorf"); a nationality,
-    # company or person that nearly every phrasing names is part of the question.
+    # company or person that most phrasings name is part of the question.
     expected = frozenset(
         e for e, n in unplaced.items() if n >= _EXPECTED_SHARE * len(phrasings) and phrasings
     )

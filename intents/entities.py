@@ -58,13 +58,13 @@ class CatalogEntity:
 class EntityCatalog:
     """Every nameable thing a question may mention, with the base's entities first."""
 
-    def __init__(self, kb: KnowledgeBase, common_words: frozenset[str] = frozenset()) -> None:
+    def __init__(self, kb: KnowledgeBase) -> None:
         self.entities: dict[str, CatalogEntity] = {}
         self._latin: dict[tuple[str, ...], tuple[str, str]] = {}  # words -> (id, kind)
         self._japanese: list[tuple[str, str, str]] = []  # (folded name, id, kind), longest first
         self._single: dict[str, tuple[str, str]] = {}  # one-word names, for typo tolerance
         self._nationality: set[str] = set()  # folded names that are nationalities
-        self._common = common_words | ALL_STOP_WORDS | QUESTION_WORDS
+        self._common = ALL_STOP_WORDS | QUESTION_WORDS
         self._fuzzy_cache: dict[str, tuple[str, str] | None] = {}
 
         folded_owner: dict[str, str] = {}
@@ -182,9 +182,6 @@ class EntityCatalog:
             parent = self.within(parent)
             seen += 1
         return False
-
-    def company_ids(self) -> list[str]:
-        return [cid for cid, e in self.entities.items() if e.kind == "company"]
 
     def _fuzzy(self, word: str) -> tuple[str, str] | None:
         if word in self._fuzzy_cache:

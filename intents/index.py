@@ -31,7 +31,7 @@ from intents.lexicon import (
     RELATED,
     RELATED_SIMILARITY,
 )
-from intents.normalise import fold, has_stemmer, is_japanese_word, is_kana_only, words
+from intents.normalise import fold, has_stemmer, is_hiragana_only, is_japanese_word, words
 from knowledge import KnowledgeBase
 
 _MISSING = object()
@@ -66,9 +66,9 @@ UNKNOWN_SHARING = 0.7
 # Typos: one edit (a transposition counts as one) in words of 5 to 7 letters, two in longer.
 _MIN_FUZZY_LEN = 5
 _FUZZY_LONG = 8
-# Japanese has no typo tolerance; an unknown bigram weighs little, kana-only ones least.
+# Japanese has no typo tolerance; an unknown bigram weighs little, hiragana-only ones least.
 _UNKNOWN_JAPANESE = 0.7
-_UNKNOWN_KANA = 0.1
+_UNKNOWN_HIRAGANA = 0.1
 _COMPOUND_MIN_LEN = 8
 _OTHER_LANGUAGE_MIN = 5
 # German linking elements between the parts of a compound ("Bibliothek-s-ausweis").
@@ -375,17 +375,17 @@ class SearchIndex:
         pair_ids, pair_entries = pairs // width, pairs % width
         entry_df = np.bincount(pair_ids, minlength=n_terms)
         self.max_idf = math.log((n_entries + 1) / 1.5)
+        self.unknown_weight = self.max_idf * UNKNOWN_WEIGHT
         idf = np.maximum(np.log((n_entries + 1) / (entry_df + 0.5)), 0.05)
-        idf[phrasing_vocabulary_size:] = self.max_idf * UNKNOWN_WEIGHT
-        self.idf = idf
+        idf[phrasing_vocabulary_size:] = self.unknown_weight
         self._idf_list: list[float] = idf.tolist()
 
         weights = np.bincount(flat_phrasing, weights=idf[flat_ids], minlength=n_phrasings)
-        self.phrasing_weight = np.where(weights > 0, weights, 1.0)
+        weights = np.where(weights > 0, weights, 1.0)
         # A phrasing of one common word ("E-Books?") is not fully matched by any question
         # that uses that word: coverage counts against at least the weight of
         # PHRASING_FLOOR words that only one entry uses.
-        self._phrasing_norm = np.maximum(self.phrasing_weight, PHRASING_FLOOR * self.max_idf)
+        self._phrasing_norm = np.maximum(weights, PHRASING_FLOOR * self.max_idf)
         self.postings = _group(flat_ids, flat_phrasing, n_terms)
         self.entry_postings = _group(pair_ids, pair_entries.astype(np.int32), n_terms)
         # Only entries whose phrasings lack the term: those have it at full weight.
@@ -554,9 +554,7 @@ class SearchIndex:
         text of the base, the same terms ``Analyser.analyse`` gives."""
         folded = fold(text, None)
         text_words = words(folded)
-        by_word = self.word_terms.get(language)
-        if by_word is None:
-            by_word = self.word_terms[language] = {}
+        by_word = self.word_terms.setdefault(language, {})
         if (
             not folded.isascii()
             or "gut" in folded
@@ -713,10 +711,6 @@ class SearchIndex:
             self._fuzzy_cache[word] = hits
         return hits
 
-    @property
-    def unknown_weight(self) -> float:
-        return self.max_idf * UNKNOWN_WEIGHT
-
     def _related(self, term: str) -> dict[int, float]:
         """Vocabulary terms sharing a long prefix or head with ``term`` ("pay"/"payment",
         "Leseausweis"/"Ausweis"): morphology the light stemmer does not reach."""
@@ -768,7 +762,7 @@ class SearchIndex:
                 if vid is not None:
                     resolved.append(_QueryTerm(idf[vid], {vid: 1.0}, term))
                 else:
-                    share = _UNKNOWN_KANA if is_kana_only(term) else _UNKNOWN_JAPANESE
+                    share = _UNKNOWN_HIRAGANA if is_hiragana_only(term) else _UNKNOWN_JAPANESE
                     resolved.append(_QueryTerm(self.unknown_weight * share, {}, term))
                 continue
             if term.isdigit():

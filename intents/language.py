@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from intents.lexicon import LANGUAGE_MARKERS
-from intents.normalise import has_japanese, has_kana, is_japanese_word
+from intents.normalise import has_japanese, is_japanese_word
 from knowledge import Language
 
 
@@ -41,7 +41,7 @@ class LanguageDetector:
 
     def guess(self, original: str, words: Iterable[str]) -> Language | None:
         """The language the text is written in, or None when it could be either."""
-        if has_kana(original) or has_japanese(original):
+        if has_japanese(original):  # kana and kanji alike
             return "ja"
         scores: dict[Language, float] = {}
         votes = self._votes

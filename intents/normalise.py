@@ -40,7 +40,6 @@ _AMPERSAND_WORDS = {"r&d": " research development ", "f&e": " forschung entwickl
 _AMPERSAND = re.compile(r"\b(?:r&d|f&e)\b")
 
 _JAPANESE_CHARS = "\u3005\u3006\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u31f0-\u31ff"
-_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff]")
 _JAPANESE = re.compile(f"[{_JAPANESE_CHARS}]")
 # A word is a run of Japanese script, or a run of any other letters and digits.
 _WORD = re.compile(f"[{_JAPANESE_CHARS}]+|[^\\W_{_JAPANESE_CHARS}]+")
@@ -66,10 +65,6 @@ def is_japanese_word(word: str) -> bool:
 
 def has_japanese(text: str) -> bool:
     return _JAPANESE.search(text) is not None
-
-
-def has_kana(text: str) -> bool:
-    return _KANA.search(text) is not None
 
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -136,7 +131,7 @@ def japanese_terms(run: str) -> list[str]:
     return terms
 
 
-def is_kana_only(term: str) -> bool:
+def is_hiragana_only(term: str) -> bool:
     return all("\u3040" <= ch <= "\u309f" for ch in term)
 
 

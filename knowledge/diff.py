@@ -27,6 +27,8 @@ class KindDiff:
 
 @dataclass(frozen=True, slots=True)
 class BaseDiff:
+    """Per kind of record what changed, plus the title and languages when they changed."""
+
     entries: KindDiff
     facts: KindDiff
     quotes: KindDiff
@@ -66,7 +68,7 @@ class BaseDiff:
 def diff_bases(old: KnowledgeBase, new: KnowledgeBase) -> BaseDiff:
     """Records added, removed and changed between ``old`` and ``new``, by id.
 
-    A record only moved within its file (a different ``origin``) is not a change.
+    A record that only moved (a different ``origin``, in its file or to another) is not a change.
     """
     kinds = {kind: _diff_kind(getattr(old, kind), getattr(new, kind)) for kind in KINDS}
     return BaseDiff(

@@ -1,8 +1,9 @@
 """Figures (numbers) written in texts, normalised so that "13.752", "13,752" and "13752" are one.
 
-The loader uses them to refuse an answer that states a figure none of its facts carries:
-a figure is only ever written once, in a fact, and answers either name it through a
-``{value:FACT}`` placeholder or repeat a number the cited fact already has.
+The cross-record checks (``knowledge.references``) use them to refuse an answer that states
+a figure none of its facts carries: a figure is only ever written once, in a fact, and
+answers either name it through a ``{value:FACT}`` placeholder or repeat a number the cited
+fact already has.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ _NOT_FIGURES = re.compile(
     r"|\+[0-9][0-9 ()./-]{4,}[0-9]"  # international phone numbers: +49 211 1234
 )
 _SEPARATORS = re.compile(r"[.,]")
-_ANY_DIGIT = re.compile(r"\d")
+# A text without a digit writes no figure: the cheap test that skips most texts.
+ANY_DIGIT = re.compile(r"\d")
 
 
 def normalise_number(token: str) -> tuple[str, ...]:
@@ -44,7 +46,7 @@ def normalise_number(token: str) -> tuple[str, ...]:
 
 def figures_in(text: str) -> tuple[str, ...]:
     """Every figure written in ``text``, in order (URLs, e-mail and phone numbers ignored)."""
-    if not _ANY_DIGIT.search(text):  # most texts: nothing to do
+    if not ANY_DIGIT.search(text):  # most texts: nothing to do
         return ()
     text = unicodedata.normalize("NFKC", text)  # full-width digits: "３８４" is 384
     text = _NOT_FIGURES.sub(" ", text)

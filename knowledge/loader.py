@@ -34,7 +34,8 @@ from knowledge.schema import SECTIONS, Languages, Problems, Record, check_record
 from knowledge.verbatim import SourceText
 from knowledge.yaml_source import DEFAULT_MAX_BYTES, YamlMapping, YamlSequence, read_text, read_yaml
 
-_KINDS = ("source", "fact", "quote", "entity", "entry")
+# The record kinds listed under top-level keys (``base`` is the single manifest).
+_KINDS = tuple(kind for kind in SECTIONS.values() if kind != "base")
 
 
 def load_knowledge(
@@ -114,15 +115,13 @@ class _Loading:
         if not self.root.is_dir():
             self.problems.error(str(self.root), 0, "no such directory")
             return
-        paths = sorted(self.root.rglob("*.yaml"), key=lambda p: p.relative_to(self.root).as_posix())
-        paths = [p for p in paths if p.is_file()]
-        if not paths:
+        files = sorted((self._name(p), p) for p in self.root.rglob("*.yaml") if p.is_file())
+        if not files:
             self.problems.error(str(self.root), 0, "no *.yaml files in this directory")
             return
         documents: list[tuple[str, YamlMapping]] = []
         unreadable = 0
-        for path in paths:
-            name = self._name(path)
+        for name, path in files:
             read = read_yaml(path, self.max_file_bytes)
             self._hash(name, read.raw)
             for problem in read.problems:
@@ -144,7 +143,7 @@ class _Loading:
         for name, data in documents:
             if "base" in data:
                 self._manifest(name, data)
-        if self.manifest is None and not unreadable and not any("base" in d for _, d in documents):
+        if not unreadable and not any("base" in d for _, d in documents):
             # (A file that could not be read may be the one holding it: that is reported.)
             self.problems.error(
                 ".", 0, "no file holds the base manifest (base: with title and languages)"
@@ -247,7 +246,7 @@ class _Loading:
         entries = {i: self._entry(r, citations[i]) for i, r in records["entry"].items()}
         return KnowledgeBase(
             title=self.manifest.values["title"],
-            languages=tuple(self.languages),
+            languages=self.languages,
             sources=_frozen(sources),
             facts=_frozen(facts),
             quotes=_frozen(quotes),

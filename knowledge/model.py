@@ -87,7 +87,8 @@ class Fact:
     unit: str | None = None  # e.g. "companies", "residents", "attendees"
     scope: str | None = None  # entity id of the place the figure is about
     as_of: str | None = None  # ISO date or "YYYY-MM" the figure refers to
-    figures: frozenset[str] = frozenset()  # every number the fact carries, as plain digit strings
+    # every figure its excerpt and value carry, normalised ("13752", "2.5"; see knowledge.figures)
+    figures: frozenset[str] = frozenset()
     origin: Origin | None = None
 
 
@@ -137,8 +138,8 @@ class Entry:
     ``answer`` texts may hold placeholders that the reply builder fills from the records
     they name, so figures are written once, in the facts:
     ``{value:FACT}``, ``{fact:FACT}``, ``{quote:QUOTE}``, ``{speaker:QUOTE}``, ``{entity:ENTITY}``.
-    ``facts`` and ``quotes`` are the records the answer rests on: those listed plus those
-    named in placeholders, already merged by the loader.
+    ``facts``, ``quotes`` and ``entities`` are the records the answer rests on or is about:
+    those listed plus those named in placeholders, already merged by the loader.
     """
 
     id: str
@@ -165,7 +166,7 @@ class KnowledgeBase:
     entries: Mapping[str, Entry]  # in file order
     directory: str = ""
     fingerprint: str = ""  # hash of all file contents, to tell two loads apart
-    warnings: tuple[Problem, ...] = field(default=())
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def default_language(self) -> Language:

@@ -7,11 +7,10 @@ pass over each kind, with each source text normalised once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from knowledge.figures import figures_in, figures_of_value
+from knowledge.figures import ANY_DIGIT, figures_in, figures_of_value
 from knowledge.placeholders import find_placeholders, stray_braces, strip_placeholders
 from knowledge.schema import Problems, Record
 from knowledge.verbatim import SourceText
@@ -238,7 +237,7 @@ class _Checker:
                 if named is None:
                     named = {"fact": [], "quote": [], "entity": []}
                 self._placeholders(entry, lang, answer, named)
-            if _ANY_DIGIT.search(answer) is not None:
+            if ANY_DIGIT.search(answer) is not None:
                 figures = figures_in(strip_placeholders(answer))
                 if figures:
                     written[lang] = figures
@@ -353,7 +352,6 @@ class _Checker:
 
 _NO_CITATIONS = Citations((), (), ())
 _NOTHING_NAMED: Mapping[str, Sequence[str]] = {"fact": (), "quote": (), "entity": ()}
-_ANY_DIGIT = re.compile(r"\d")  # an answer without one writes no figure (see figures_in)
 
 _END_PUNCTUATION = " ?!.。？！"
 

@@ -220,7 +220,8 @@ texts = _sequence(text, "texts")
 
 def _per_language(item: Check, what: str, every_base: bool, require_extra: bool = False) -> Check:
     """A mapping language -> value. ``every_base``: each declared language is required and no
-    others are allowed (besides ``Languages.extra``); otherwise any languages, at least one."""
+    others are allowed (besides ``Languages.extra``); otherwise any languages, at least one.
+    ``require_extra``: the extra languages are required too (a quote's original)."""
 
     def check(value: Any, languages: Languages) -> dict[str, Any]:
         if not isinstance(value, dict):

@@ -198,7 +198,6 @@ class YamlFile:
     converting (a refused tag, a duplicate key) leave the rest of the data usable.
     """
 
-    path: Path
     raw: bytes
     data: Any
     problems: tuple[YamlProblem, ...]
@@ -245,29 +244,29 @@ def read_yaml(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> YamlFile:
     """Read, bound, decode and parse one YAML file; never raises for bad content."""
     raw, text, problem = read_text(path, max_bytes)
     if problem is not None:
-        return YamlFile(path, raw, None, (problem,))
-    return parse_yaml(text, path, raw)
+        return YamlFile(raw, None, (problem,))
+    return parse_yaml(text, raw)
 
 
-def parse_yaml(text: str, path: Path = Path("<text>"), raw: bytes = b"") -> YamlFile:
+def parse_yaml(text: str, raw: bytes = b"") -> YamlFile:
     """Parse YAML text into plain located data (see the module docstring for the rules)."""
     if "&" in text and _MAYBE_ANCHOR.search(text):
         anchors = _anchor_problems(text)
         if anchors:
-            return YamlFile(path, raw, None, anchors)
+            return YamlFile(raw, None, anchors)
     try:
         node = yaml.compose(text, Loader=_Loader)  # type: ignore[arg-type]
     except yaml.MarkedYAMLError as exc:
-        return YamlFile(path, raw, None, (_syntax_problem(exc),))
+        return YamlFile(raw, None, (_syntax_problem(exc),))
     except yaml.YAMLError as exc:  # e.g. a reader error on a control character
         mark = getattr(exc, "position", None)
         line = text.count("\n", 0, mark) + 1 if isinstance(mark, int) else 1
-        return YamlFile(path, raw, None, (YamlProblem(line, f"YAML error: {exc}"),))
+        return YamlFile(raw, None, (YamlProblem(line, f"YAML error: {exc}"),))
     if node is None:
-        return YamlFile(path, raw, None, ())
+        return YamlFile(raw, None, ())
     converter = _Converter()
     data = converter.convert(node)
-    return YamlFile(path, raw, data, tuple(converter.problems))
+    return YamlFile(raw, data, tuple(converter.problems))
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:

@@ -24,18 +24,18 @@ class Handlers:
     """Every handler of the bot, in the order they are tried."""
 
     def __init__(self, services: Services) -> None:
-        self.languages = Languages(services.preferences)
-        flow = QuestionFlow(services, self.languages)
-        commands = InfoCommands(services, flow, self.languages)
+        languages = Languages(services.preferences)
+        flow = QuestionFlow(services, languages)
+        commands = InfoCommands(services, flow, languages)
         self._groups: list[list[BaseHandler]] = [
             AdminCommands(services).handlers(),
             commands.handlers(),
-            Buttons(services, flow, self.languages).handlers(),
-            InlineQueries(services, self.languages).handlers(),
-            Questions(flow, self.languages).handlers(),
+            Buttons(services, flow, languages).handlers(),
+            InlineQueries(services, languages).handlers(),
+            Questions(flow, languages).handlers(),
             commands.fallback_handlers(),
         ]
-        self.error_reporter = ErrorReporter(self.languages)
+        self.error_reporter = ErrorReporter(languages)
 
     def all(self) -> list[BaseHandler]:
         return [handler for group in self._groups for handler in group]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,8 +21,6 @@ from telegram.constants import ChatType, ParseMode
 from bot import texts
 from bot.preferences import Preferences
 from bot.render import Keyboard, OutgoingMessage
-
-log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 

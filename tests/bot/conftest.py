@@ -102,8 +102,3 @@ def telegram_chat(running_bot: BotUnderTest) -> ChatFactory:
         return running_bot.chat(language=language, kind=kind, user_id=user_id, **options)
 
     return open_chat
-
-
-@pytest.fixture
-async def admin_chat(telegram_chat: ChatFactory) -> Chat:
-    return await telegram_chat(user_id=ADMIN_ID)

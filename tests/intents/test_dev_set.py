@@ -48,7 +48,7 @@ GATES = {
         55.0,
         87.0,
     ),
-    # measured: 31.8% in scope, 100% declined
+    # measured: 50.0% in scope, 100% declined
     "mini base (library FAQ, de)": (
         FIXTURES / "mini_de_base",
         FIXTURES / "mini_de_cases.yaml",

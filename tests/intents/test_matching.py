@@ -3,8 +3,6 @@ near misses, question in, entry (or decline) out."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from intents.responder import Responder
@@ -115,8 +113,6 @@ def test_a_near_miss_in_german_is_declined(library: Responder) -> None:
     assert not library.reply("Wann hat das Schwimmbad geöffnet?").answered
 
 
-def test_language_choice_applies_only_to_languages_of_the_base(
-    library: Responder, tmp_path: Path
-) -> None:
+def test_language_choice_applies_only_to_languages_of_the_base(library: Responder) -> None:
     reply = library.reply("Gibt es Lesungen?", language="en")
     assert reply.answered and reply.language == "de"

@@ -196,7 +196,7 @@ def test_never_raises(responder: Responder, question: str) -> None:
     assert isinstance(reply.text, str) and reply.text
 
 
-def test_huge_input_is_answered_quickly_and_safely(responder: Responder) -> None:
+def test_huge_input_is_cut_and_answered_safely(responder: Responder) -> None:
     reply = responder.reply("How many Japanese firms are in Düsseldorf? " * 5000)
     assert reply.language == "en"
 

@@ -41,7 +41,7 @@ def test_records_named_in_placeholders_count_as_cited(kb: KnowledgeBase) -> None
     assert [e.source_id for e in kb.evidence_of(mayor)] == ["release"]
 
 
-def test_a_fact_carries_the_figures_of_its_value_statements_and_excerpt(kb: KnowledgeBase) -> None:
+def test_a_fact_carries_the_figures_of_its_excerpt_and_value(kb: KnowledgeBase) -> None:
     assert kb.facts["residents"].figures == frozenset({"1234"})
     assert kb.facts["residents"].qualifier == "over" and kb.facts["residents"].as_of == "2017-09"
     assert kb.facts["companies"].qualifier == "exact"  # the default
