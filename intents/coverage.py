@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from intents.analysis import Analyser, Analysis
 from knowledge import Entry, KnowledgeBase
+from knowledge.placeholders import PLACEHOLDER
 
-_PLACEHOLDER = re.compile(r"\{(?:value|fact|quote|speaker|entity):([^{}\s]+)\}")
 # An entity named by at least this share of an entry's phrasings is what it is about.
 _PHRASING_SHARE = 0.2
 # ... and one named by this share of them is part of the question itself.
 _EXPECTED_SHARE = 0.6
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
+YEAR = re.compile(r"^(?:19|20)\d\d$")  # a word that is a year
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
@@ -47,7 +47,7 @@ def entry_coverage(
     covered: set[str] = set(entry.entities)
     texts: list[str] = []
     for answer in entry.answer.values():
-        for ref in _PLACEHOLDER.findall(answer):
+        for _kind, ref in PLACEHOLDER.findall(answer):
             if ref in kb.entities:
                 covered.add(ref)
     for analysis in answers:
@@ -74,7 +74,7 @@ def entry_coverage(
         entry_words.update(analysis.words)
     for analysis in (*answers, *phrasings):
         entry_words.update(analysis.words)
-    years = {w for w in entry_words if _YEAR.match(w)}
+    years = {w for w in entry_words if YEAR.match(w)}
     for fact_id in entry.facts:
         fact = kb.facts[fact_id]
         for value in (fact.as_of, fact.value):

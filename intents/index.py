@@ -33,9 +33,9 @@ from intents.lexicon import (
 )
 from intents.normalise import fold, has_stemmer, is_hiragana_only, is_japanese_word, words
 from knowledge import KnowledgeBase
+from knowledge.placeholders import strip_placeholders
 
 _MISSING = object()
-_PLACEHOLDER = re.compile(r"\{(?:value|fact|quote|speaker|entity):[^{}\s]+\}")
 
 # The score of a phrasing: how much of the question it covers, how much of it the question
 # covers, how much of the question the entry's phrasings cover together, and the better
@@ -353,7 +353,7 @@ class SearchIndex:
         answers_by_language: dict[str, list[tuple[int, str]]] = {}
         for ei, entry in enumerate(kb.entries.values()):
             for language, answer in entry.answer.items():
-                text = _PLACEHOLDER.sub(" ", answer) if "{" in answer else answer
+                text = strip_placeholders(answer)
                 answers_by_language.setdefault(language, []).append((ei, text))
         for language, items in answers_by_language.items():
             batch = self._batch([text for _, text in items], language, False)
@@ -649,7 +649,7 @@ class SearchIndex:
                 for q in questions
             ]
             answers = [
-                analyse(_PLACEHOLDER.sub(" ", answer), limit=None, fuzzy=False, language=language)
+                analyse(strip_placeholders(answer), limit=None, fuzzy=False, language=language)
                 for language, answer in entry.answer.items()
             ]
             found = self._analyses_cache[ei] = (phrasings, answers)

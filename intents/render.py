@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from intents.reply import SourceRef
 from intents.texts import MONTHS, language_name, text
 from knowledge import Entry, Evidence, Fact, KnowledgeBase, Language, Quote
+from knowledge.placeholders import PLACEHOLDER
 
-_PLACEHOLDER = re.compile(r"\{(value|fact|quote|speaker|entity):([^{}\s]+)\}")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 _QUOTE_MARKS = {"en": ("“", "”"), "de": ("„", "“"), "ja": ("「", "」")}
 _QUALIFIERS = {
@@ -125,7 +125,7 @@ class Renderer:
 
     def answer(self, entry: Entry, language: Language) -> str:
         """The entry's answer with placeholders filled, plus the date of its figures."""
-        body = _PLACEHOLDER.sub(
+        body = PLACEHOLDER.sub(
             lambda m: self._fill(m, language), self._text(entry.answer, language)
         )
         as_of = self.as_of(entry, language)

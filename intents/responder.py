@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, replace
 
 from intents.analysis import Analyser, Analysis, term_of, terms_of
-from intents.coverage import Coverage, entry_coverage
+from intents.coverage import YEAR, Coverage, entry_coverage
 from intents.entities import ENTITY_PREFIX, EntityCatalog, Mention
 from intents.index import Candidate, SearchIndex, asks_how_many
 from intents.language import LanguageDetector
@@ -82,7 +82,6 @@ THEME_SHARE = 0.4
 # The score factor for an entry whose questions mostly name something other than a place
 # (a nationality, a company) that the question does not, when the entry cites no figure.
 EXPECTED_MISSING = 0.85
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
 # A number in an answer: digits, or a number word (English, German).
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
@@ -440,7 +439,7 @@ class Responder:
         """The years and time-shifting words ("next", "次回") a question uses."""
         words_ = analysis.words
         return (
-            [w for w in words_ if w[:1] in "12" and _YEAR.match(w)],
+            [w for w in words_ if w[:1] in "12" and YEAR.match(w)],
             [w for w in words_ if w in TIME_SHIFTERS],
             [s for s in JAPANESE_TIME_SHIFTERS if s in analysis.folded]
             if analysis.japanese
