@@ -21,16 +21,15 @@ from telegram import Update
 from telegram.constants import ChatType, MessageLimit, ParseMode
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
-from bot import texts
 from bot.analytics import QuestionGroup, Stats
 from bot.knowledge_store import ReloadOutcome
 
 if TYPE_CHECKING:
+    from bot.handlers.common import Languages
     from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = texts.UI_LANGUAGES  # the languages of the admin texts below
 # Room left under Telegram's 4096-character limit for the "… and N more" line.
 _TEXT_BUDGET = MessageLimit.MAX_TEXT_LENGTH - 200
 _STATS_DAYS_LISTED = 7
@@ -136,14 +135,6 @@ def _text(key: str, language: str, **values: object) -> str:
     return _template(key, language).format(**values)
 
 
-def client_language(update: Update) -> str:
-    """The user's Telegram client language when we speak it, else English."""
-    user = update.effective_user
-    code = (user.language_code or "") if user else ""
-    base = code.split("-")[0].lower()
-    return base if base in LANGUAGES else "en"
-
-
 def clip(text: str, limit: int = _LINE_CHARS) -> str:
     """``text`` cut to ``limit`` characters, marked with "…" when cut (before escaping)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -166,8 +157,9 @@ def fit_lines(head: str, lines: Sequence[str], more: str, budget: int = _TEXT_BU
 class AdminCommands:
     """Handlers for the admin commands, given the bot's services."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, languages: Languages) -> None:
         self._services = services
+        self._languages = languages
 
     def handlers(self) -> list[BaseHandler]:  # type: ignore[type-arg]
         # CommandHandler listens to messages and edited messages alike by default, and in
@@ -180,9 +172,7 @@ class AdminCommands:
 
     def _language(self, update: Update) -> str:
         """The language the user chose with /language, else their client's."""
-        user = update.effective_user
-        chosen = self._services.preferences.language_of(user.id) if user else None
-        return chosen if chosen in LANGUAGES else client_language(update)
+        return self._languages.ui(update.effective_user)
 
     async def _allowed(self, update: Update, command: str) -> bool:
         """Whether to run an admin command; answers the user itself when not."""

@@ -28,7 +28,7 @@ class Handlers:
         flow = QuestionFlow(services, languages)
         commands = InfoCommands(services, flow, languages)
         self._groups: list[list[BaseHandler]] = [
-            AdminCommands(services).handlers(),
+            AdminCommands(services, languages).handlers(),
             commands.handlers(),
             Buttons(services, flow, languages).handlers(),
             InlineQueries(services, languages).handlers(),
