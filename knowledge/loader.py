@@ -9,14 +9,16 @@ base in one round. The loader never exits the process; callers decide what to do
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from knowledge.limits import DEFAULT_LIMITS, Limits
 from knowledge.model import (
     Entity,
     Entry,
@@ -32,34 +34,63 @@ from knowledge.model import (
 from knowledge.references import Citations, CrossChecked, cross_check
 from knowledge.schema import SECTIONS, Languages, Problems, Record, check_record
 from knowledge.verbatim import SourceText
-from knowledge.yaml_source import DEFAULT_MAX_BYTES, YamlMapping, YamlSequence, read_text, read_yaml
+from knowledge.yaml_source import (
+    NodeBudget,
+    YamlMapping,
+    YamlProblem,
+    YamlSequence,
+    read_text,
+    read_yaml,
+)
 
 # The record kinds listed under top-level keys (``base`` is the single manifest).
 _KINDS = tuple(kind for kind in SECTIONS.values() if kind != "base")
 
 
+# Called with the name of each file just before it is read (a child process loading a base
+# for /reload says which file it was on when it ran out of memory).
+Progress = Callable[[str], object]
+
+
 def load_knowledge(
-    directory: str | Path, *, max_file_bytes: int = DEFAULT_MAX_BYTES
+    directory: str | Path,
+    *,
+    max_file_bytes: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
 ) -> KnowledgeBase:
     """The validated base in ``directory``; raises ``KnowledgeError`` listing every problem.
 
     Warnings (e.g. an answer that cites no source) do not stop loading; they are on
     ``KnowledgeBase.warnings``.
     """
-    base, problems = check_knowledge(directory, max_file_bytes=max_file_bytes)
+    base, problems = check_knowledge(
+        directory, max_file_bytes=max_file_bytes, limits=limits, progress=progress
+    )
     if base is None:
         raise KnowledgeError(tuple(p for p in problems if p.severity == "error"))
     return base
 
 
 def check_knowledge(
-    directory: str | Path, *, max_file_bytes: int = DEFAULT_MAX_BYTES
+    directory: str | Path,
+    *,
+    max_file_bytes: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
 ) -> tuple[KnowledgeBase | None, tuple[Problem, ...]]:
-    """The base (or None when it has errors) and every problem found, errors first."""
-    problems = Problems()
+    """The base (or None when it has errors) and every problem found, errors first.
+
+    ``limits`` bound what is read at all (``knowledge.limits``); ``max_file_bytes``, when
+    given, replaces its per-file bound.
+    """
+    if max_file_bytes is not None:
+        limits = dataclasses.replace(limits, max_file_bytes=max_file_bytes)
+    problems = Problems(limits.max_problems_per_file)
     with _collector_paused():
-        loaded = _Loading(Path(directory), problems, max_file_bytes)
+        loaded = _Loading(Path(directory), problems, limits, progress)
         loaded.run()
+        problems.finish()
         base = None if problems.errors else loaded.build(tuple(problems.warnings))
         # Drop the YAML data and records now, while the collector is still paused: what
         # survives the pause is then only the base, and that is all it will ever scan.
@@ -94,10 +125,16 @@ def _collector_paused() -> Iterator[None]:
 class _Loading:
     """The state of one load: files read, records found, texts of sources."""
 
-    def __init__(self, root: Path, problems: Problems, max_file_bytes: int) -> None:
+    def __init__(
+        self, root: Path, problems: Problems, limits: Limits, progress: Progress | None
+    ) -> None:
         self.root = root
         self.problems = problems
-        self.max_file_bytes = max_file_bytes
+        self.limits = limits
+        self.max_file_bytes = limits.max_file_bytes
+        self.progress = progress
+        self.budget = NodeBudget(limits.max_nodes)
+        self.bytes_left = limits.max_total_bytes
         self.digest = hashlib.sha256()
         self.manifest: Record | None = None
         self.languages: tuple[str, ...] = ()
@@ -121,8 +158,27 @@ class _Loading:
             return
         documents: list[tuple[str, YamlMapping]] = []
         unreadable = 0
+        limit = self.limits.max_files
+        if len(files) > limit:
+            self.problems.error(
+                files[limit][0],
+                1,
+                f"more than {limit} YAML files in the base, the limit: this file and the "
+                f"{len(files) - limit - 1} after it were not read",
+            )
+            files = files[:limit]
+            unreadable += 1
+        root = self.root.resolve()
         for name, path in files:
-            read = read_yaml(path, self.max_file_bytes)
+            refused = self._refused(path, root)
+            if refused is not None:
+                self.problems.error(name, refused.line, refused.message)
+                unreadable += 1
+                continue
+            if self.progress is not None:
+                self.progress(name)
+            read = read_yaml(path, self.max_file_bytes, limits=self.limits, budget=self.budget)
+            self.bytes_left -= len(read.raw)
             self._hash(name, read.raw)
             for problem in read.problems:
                 self.problems.error(name, problem.line, problem.message)
@@ -152,6 +208,30 @@ class _Loading:
             self._sections(name, data)
         self._read_sources()
         self.checked = cross_check(self.records, self.source_texts, self.problems)
+
+    def _refused(self, path: Path, root: Path) -> YamlProblem | None:
+        """Why a file is not read at all: a link out of the base, or over the total size.
+
+        A link is resolved and refused (never opened) when it leads outside the base, as
+        for source files, so nothing of such a file ever reaches a problem message.
+        """
+        try:
+            resolved = path.resolve()
+            size = resolved.stat().st_size
+        except (OSError, RuntimeError):  # a link loop, or gone since listing
+            return YamlProblem(1, "cannot read file: a broken or looping link")
+        if not resolved.is_relative_to(root):
+            return YamlProblem(
+                1, "a link to a file outside the base directory: refused, not read"
+            )
+        if size > self.bytes_left:
+            total = self.limits.max_total_bytes
+            return YamlProblem(
+                1,
+                f"the base's files come to more than {total:,} bytes in all, the limit: "
+                "this file was not read",
+            )
+        return None
 
     def _hash(self, name: str, raw: bytes) -> None:
         # Length-prefixed so that moving bytes between files changes the fingerprint too.
@@ -225,7 +305,14 @@ class _Loading:
                     record.file, line, f"{record.label()}: file {relative!r} does not exist"
                 )
                 continue
+            over = self._refused(path, root)
+            if over is not None:
+                self.problems.error(self._name(self.root / relative), over.line, over.message)
+                continue
+            if self.progress is not None:
+                self.progress(self._name(self.root / relative))
             raw, text, problem = read_text(path, self.max_file_bytes)
+            self.bytes_left -= len(raw)
             self._hash(path.relative_to(root).as_posix(), raw)
             if problem is not None:
                 self.problems.error(self._name(self.root / relative), problem.line, problem.message)

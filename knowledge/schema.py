@@ -34,14 +34,40 @@ _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2}(?:[T ][0-9:.+-]+Z?)?)?)?")
 
 
 class Problems:
-    """Collects errors and warnings while a base is checked, so all are reported at once."""
+    """Collects errors and warnings while a base is checked, so all are reported at once.
 
-    def __init__(self) -> None:
+    At most ``per_file`` errors are kept per file (a file of a million bad items would
+    otherwise be a million lines in /reload's answer); ``finish`` adds one line per file
+    saying how many more there were.
+    """
+
+    def __init__(self, per_file: int | None = None) -> None:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
+        self._per_file = per_file
+        self._counted: dict[str, int] = {}
+        self._last_line: dict[str, int] = {}
 
     def error(self, file: str, line: int, message: str) -> None:
+        if self._per_file is not None:
+            count = self._counted[file] = self._counted.get(file, 0) + 1
+            self._last_line[file] = max(line, self._last_line.get(file, line))
+            if count > self._per_file:
+                return
         self.errors.append(Problem(file, line, message))
+
+    def finish(self) -> None:
+        """Say, per file, how many errors were left out (called once, after checking)."""
+        for file, count in self._counted.items():
+            if self._per_file is not None and count > self._per_file:
+                self.errors.append(
+                    Problem(
+                        file,
+                        self._last_line[file],
+                        f"{count - self._per_file:,} more problems in this file "
+                        f"(only the first {self._per_file} are listed)",
+                    )
+                )
 
     def warn(self, file: str, line: int, message: str) -> None:
         self.warnings.append(Problem(file, line, message, severity="warning"))

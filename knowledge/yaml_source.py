@@ -10,9 +10,15 @@ Why ``yaml.compose`` plus our own conversion instead of ``yaml.safe_load``:
   mappings, and it throws the line numbers away.
 * Aliases are refused (a node met twice is an alias), so a "billion laughs" document can
   never expand: composition itself shares alias targets and stays linear in the file size.
-  Anchors are refused too, found by a parse-event scan that only runs when the text holds
-  an ``&`` where an anchor could start. ``safe_load`` would happily expand the aliases
-  into a huge structure.
+  Anchors are refused too.
+* Before anything is composed, one pass over the parser's events (``_scan``) checks the
+  bounds of ``knowledge.limits``: nodes (shared by all files of a base), nesting depth and
+  the length of each value, and finds every anchor and alias. The events are not kept,
+  so a file over a limit costs no more memory than its text, and deep nesting never
+  reaches libyaml's recursive composer or our recursive conversion.
+* Nothing is worse than linear: sexagesimal numbers (``1:30``) are text, as in YAML 1.2
+  (YAML 1.1 would build ``1:1:…:1`` as a number, quadratic in its parts); numbers of more
+  than 100 characters are refused; a repeated key finds its first line in one index.
 * The file is read as bytes with a size bound before any parsing and must be UTF-8, so
   neither memory nor the parser sees more than the curator meant to write.
 
@@ -48,7 +54,9 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+from knowledge.limits import DEFAULT_LIMITS, Limits
+
+DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_file_bytes
 
 _TAG = "tag:yaml.org,2002:"
 _STR_TAG = _TAG + "str"
@@ -57,8 +65,32 @@ _SEQ_TAG = _TAG + "seq"
 _MERGE_TAG = _TAG + "merge"
 
 # YAML 1.1 implicit resolution (the same tags SafeLoader gives): first character of a plain
-# scalar -> [(tag, pattern)].
-_IMPLICIT = Resolver.yaml_implicit_resolvers
+# scalar -> [(tag, pattern)], with one exception: sexagesimal numbers. YAML 1.1 reads
+# ``1:30`` as the int 90 and ``1:30.5`` as a float, YAML 1.2 reads both as text, and so do
+# we: a curator who writes ``10:30`` means a time, and building the number is quadratic in
+# its parts (``1:1:…:1`` with a million parts took 215 s; as text it is one regex match).
+_INT = re.compile(
+    r"""^(?:[-+]?0b[0-1_]+
+    |[-+]?0[0-7_]+
+    |[-+]?(?:0|[1-9][0-9_]*)
+    |[-+]?0x[0-9a-fA-F_]+)$""",
+    re.X,
+)
+_FLOAT = re.compile(
+    r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+_WITHOUT_SEXAGESIMAL = {"tag:yaml.org,2002:int": _INT, "tag:yaml.org,2002:float": _FLOAT}
+_IMPLICIT = {
+    first: [(tag, _WITHOUT_SEXAGESIMAL.get(tag, regexp)) for tag, regexp in resolvers]
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+}
+# A number written with more characters than this is refused: no figure needs them, and
+# Python refuses to turn an int of more than 4,300 digits into text (a ValueError later).
+_MAX_NUMBER_CHARS = 100
 
 
 def _resolve(kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
@@ -240,33 +272,69 @@ def read_text(
     return raw, text, problem
 
 
-def read_yaml(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> YamlFile:
+def read_yaml(
+    path: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    budget: NodeBudget | None = None,
+) -> YamlFile:
     """Read, bound, decode and parse one YAML file; never raises for bad content."""
     raw, text, problem = read_text(path, max_bytes)
     if problem is not None:
         return YamlFile(raw, None, (problem,))
-    return parse_yaml(text, raw)
+    return parse_yaml(text, raw, limits=limits, budget=budget)
 
 
-def parse_yaml(text: str, raw: bytes = b"") -> YamlFile:
-    """Parse YAML text into plain located data (see the module docstring for the rules)."""
-    if "&" in text and _MAYBE_ANCHOR.search(text):
-        anchors = _anchor_problems(text)
-        if anchors:
-            return YamlFile(raw, None, anchors)
+class NodeBudget:
+    """The YAML nodes the files of one load may still bring (``Limits.max_nodes`` at first).
+
+    Shared by every file of a base: a file that would exceed it is refused unread.
+    """
+
+    __slots__ = ("left", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.left = limit
+
+
+def parse_yaml(
+    text: str,
+    raw: bytes = b"",
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    budget: NodeBudget | None = None,
+) -> YamlFile:
+    """Parse YAML text into plain located data (see the module docstring for the rules).
+
+    First one pass over the parser's events (nothing is built, so memory stays at the
+    text) checks the limits, anchors and aliases; only a file that passes is composed.
+    """
+    if budget is None:
+        budget = NodeBudget(limits.max_nodes)
+    nodes, problems = _scan(text, limits, budget)
+    if problems:
+        return YamlFile(raw, None, problems)
     try:
         node = yaml.compose(text, Loader=_Loader)  # type: ignore[arg-type]
     except yaml.MarkedYAMLError as exc:
         return YamlFile(raw, None, (_syntax_problem(exc),))
-    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
-        mark = getattr(exc, "position", None)
-        line = text.count("\n", 0, mark) + 1 if isinstance(mark, int) else 1
-        return YamlFile(raw, None, (YamlProblem(line, f"YAML error: {exc}"),))
+    except yaml.YAMLError as exc:
+        return YamlFile(raw, None, (_reader_problem(text, exc),))
+    budget.left -= nodes
     if node is None:
         return YamlFile(raw, None, ())
     converter = _Converter()
     data = converter.convert(node)
     return YamlFile(raw, data, tuple(converter.problems))
+
+
+def _reader_problem(text: str, exc: yaml.YAMLError) -> YamlProblem:
+    """A reader error (e.g. a control character), located by its character position."""
+    mark = getattr(exc, "position", None)
+    line = text.count("\n", 0, mark) + 1 if isinstance(mark, int) else 1
+    return YamlProblem(line, f"YAML error: {exc}")
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
@@ -282,32 +350,86 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
     return YamlProblem(line, f"YAML syntax error: {reason}")
 
 
-# Where an anchor could start: "&" plus a name character (the scanners of libyaml and PyYAML
-# take [0-9A-Za-z_-] only) at the start of a token, i.e. after a line start, white space or
-# an indicator. "R&D", "M & A" and most other ampersands in text do not match, so the event
-# scan below runs only for files that may hold an anchor, not for every "&" in a question.
-_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:?!-])&[0-9A-Za-z_-]", re.MULTILINE)
+_Scalar = yaml.ScalarEvent
+_Opening = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_Closing = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
-def _anchor_problems(text: str) -> tuple[YamlProblem, ...]:
-    """Every anchor and alias in the text (a cheap event scan; nothing is built)."""
+def _scan(text: str, limits: Limits, budget: NodeBudget) -> tuple[int, tuple[YamlProblem, ...]]:
+    """The nodes in ``text`` and its problems: a limit passed (the scan stops there), every
+    anchor and alias, or the syntax error the parser met.
+
+    The parser hands out one event at a time and nothing here keeps them, so this pass
+    needs no more memory than the text, however many nodes or levels the text holds; it
+    is also what keeps libyaml's recursive composer away from deep nesting.
+    """
     problems: list[YamlProblem] = []
+    nodes = depth = 0
+    max_nodes, max_depth, max_chars = budget.left, limits.max_depth, limits.max_scalar_chars
+    loader = _Loader(text)
+    get_event = loader.get_event
     try:
-        for event in yaml.parse(text, Loader=_Loader):  # type: ignore[arg-type]
-            anchor = getattr(event, "anchor", None)
-            if not anchor:
+        while True:
+            event: Any = get_event()  # an Event of a kind told by its type
+            kind = type(event)
+            if kind is _Scalar:
+                nodes += 1
+                if len(event.value) > max_chars:
+                    problems.append(
+                        _at(event, f"a value longer than {max_chars:,} characters (the limit)")
+                    )
+                    break
+            elif kind in _Opening:
+                nodes += 1
+                depth += 1
+                if depth > max_depth:
+                    problems.append(_at(event, f"nested more than {max_depth} levels (the limit)"))
+                    break
+            elif kind in _Closing:
+                depth -= 1
                 continue
-            line = event.start_mark.line + 1 if event.start_mark else 1
-            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
-            kind = "alias" if sign == "*" else "anchor"
-            problems.append(
-                YamlProblem(
-                    line, f"{kind} {sign}{anchor} refused: anchors and aliases are not allowed"
+            elif kind is yaml.AliasEvent:
+                nodes += 1
+                problems.append(
+                    _at(
+                        event,
+                        f"alias *{event.anchor} refused: anchors and aliases are not allowed",
+                    )
                 )
-            )
+                continue
+            elif event is None or kind is yaml.StreamEndEvent:
+                break
+            else:
+                continue
+            if nodes > max_nodes:
+                problems.append(
+                    _at(
+                        event,
+                        f"more than {budget.limit:,} YAML nodes (values, lists and mappings) "
+                        "in the base's files together, the limit: this file was not read",
+                    )
+                )
+                break
+            if event.anchor is not None:
+                problems.append(
+                    _at(
+                        event,
+                        f"anchor &{event.anchor} refused: anchors and aliases are not allowed",
+                    )
+                )
     except yaml.MarkedYAMLError as exc:
         problems.append(_syntax_problem(exc))
-    return tuple(problems)
+    except yaml.YAMLError as exc:
+        problems.append(_reader_problem(text, exc))
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose is not None:
+            dispose()
+    return nodes, tuple(problems)
+
+
+def _at(event: Any, message: str) -> YamlProblem:
+    return YamlProblem(event.start_mark.line + 1 if event.start_mark else 1, message)
 
 
 _NOT_A_KEY = object()  # a merge key or a mapping/sequence used as a key: refused
@@ -320,14 +442,26 @@ def _scalar_value(node: ScalarNode) -> tuple[Any, str | None]:
         return node.value, None
     if tag not in _SCALAR_TAGS:
         return None, _tag_refused(tag)
+    if len(node.value) > _MAX_NUMBER_CHARS and tag in _NUMBER_TAGS:
+        return None, f"a number of more than {_MAX_NUMBER_CHARS} characters: {_shown(node.value)}"
     try:
         value = _SCALARS.yaml_constructors[tag](_SCALARS, node)
     except (yaml.YAMLError, ValueError, KeyError, AttributeError):
         # ("!!bool maybe" is a KeyError and "!!timestamp nope" an AttributeError in there.)
-        return None, f"invalid {tag.removeprefix(_TAG)}: {node.value!r}"
+        return None, f"invalid {tag.removeprefix(_TAG)}: {_shown(node.value)}"
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat(), None
     return value, None
+
+
+_NUMBER_TAGS = frozenset((_TAG + "int", _TAG + "float"))
+
+
+def _shown(value: str, room: int = 60) -> str:
+    """A value quoted in a problem, cut short: a reason, not a copy of the file."""
+    if len(value) <= room:
+        return repr(value)
+    return repr(value[:room]) + f"… ({len(value):,} characters)"
 
 
 def _key_of(node: yaml.Node) -> tuple[Any, str | None]:
@@ -395,6 +529,7 @@ class _Converter:
         mapping = YamlMapping()
         mapping._node = node
         mapping._lines = None
+        first_lines: dict[Any, int] | None = None  # built at the first repeated key, once
         for key_node, value_node in node.value:
             if key_node.tag == _STR_TAG and type(key_node) is ScalarNode:
                 key = key_node.value
@@ -407,11 +542,15 @@ class _Converter:
                 if key is _NOT_A_KEY:
                     continue
             if key in mapping:
-                first = next(k for k, _ in node.value if _key_of(k)[0] == key)
+                if first_lines is None:  # (rescanning per repeat was quadratic)
+                    first_lines = {}
+                    for other, _ in node.value:
+                        first_lines.setdefault(_key_of(other)[0], other.start_mark.line + 1)
+                shown = _shown(key) if isinstance(key, str) else repr(key)
                 self.problems.append(
                     YamlProblem(
                         key_node.start_mark.line + 1,
-                        f"duplicate key {key!r} (first on line {first.start_mark.line + 1})",
+                        f"duplicate key {shown} (first on line {first_lines[key]})",
                     )
                 )
                 continue
