@@ -1,9 +1,15 @@
 """The Telegram application: ``build_application`` puts the pieces together, ``main`` runs it.
 
 ``python -m bot run`` (``make run``) polls Telegram by default, or serves a webhook with a
-secret token when ``WEBHOOK_URL`` is set. SIGINT and SIGTERM shut it down cleanly, SIGHUP
-reloads the knowledge base. Without a token it explains where to get one and offers the
-offline console instead.
+secret token when ``WEBHOOK_URL`` is set (bot/webhook.py). Every update goes through the
+update journal (bot/journal.py) before Telegram is told it arrived. SIGINT and SIGTERM shut
+it down within ``SHUTDOWN_GRACE_SECONDS``, also while it is still starting; SIGHUP reloads
+the knowledge base. Without a token it explains where to get one and offers the offline
+console instead.
+
+``serve`` runs the Application's lifecycle itself instead of ``run_polling``/``run_webhook``:
+those install signal handlers that wait for every queued update, and serve the webhook with
+tornado, which reads a body of any size before it checks the secret.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,11 +34,13 @@ from bot import texts
 from bot.base_problems import print_problems
 from bot.config import ConfigError, Settings, load_settings
 from bot.handlers import PUBLIC_COMMANDS, Handlers
+from bot.journal import JournalingQueue, JournalProcessor
 from bot.knowledge_store import install_reload_signal
 from bot.logging_setup import SecretRedactor, configure_logging
 from bot.retries import RetryingRateLimiter
 from bot.services import Services
 from bot.transport import TelegramTransport, proxy_configured
+from bot.webhook import TELEGRAM_MAX_CONNECTIONS, WebhookServer
 from knowledge import KnowledgeError
 
 log = logging.getLogger(__name__)
@@ -50,6 +59,10 @@ SPARE_CONNECTIONS = 4
 POOL_TIMEOUT = 10.0
 # Used when there is no token and the transport is local (the console): never sent anywhere.
 OFFLINE_TOKEN = "1:offline-console"
+# Updates taken from Telegram beyond those being handled: enough that a free handler never
+# waits for a fetch, few enough that a shutdown or crash leaves little to replay.
+PREFETCH_PER_HANDLER = 1
+POLL_TIMEOUT = 10  # seconds a getUpdates long poll waits for updates
 
 
 def build_application(
@@ -69,9 +82,14 @@ def build_application(
     owned = services is None
     services = services if services is not None else Services.create(settings)
     handlers = Handlers(services)
-    watcher: dict[str, asyncio.Task[None]] = {}
+    watcher: dict[str, asyncio.Task[Any]] = {}
+    queue = JournalingQueue(
+        services.journal, capacity=settings.concurrent_updates * (1 + PREFETCH_PER_HANDLER)
+    )
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        # Updates left unanswered by the last run go first; new ones wait until they are queued.
+        watcher["replay"] = queue.start_replay(app.bot)
         await _set_command_menus(app)
         if handle_signals:
             install_reload_signal(asyncio.get_running_loop(), services.store)
@@ -81,11 +99,12 @@ def build_application(
         log.info("bot @%s is ready", app.bot.username)
 
     async def post_stop(app: Application) -> None:  # type: ignore[type-arg]
-        task = watcher.pop("task", None)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        for name in ("task", "replay"):
+            task = watcher.pop(name, None)
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         if owned:
@@ -96,7 +115,8 @@ def build_application(
         .token(settings.token or OFFLINE_TOKEN)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
-        .concurrent_updates(settings.concurrent_updates)
+        .update_queue(queue)
+        .concurrent_updates(JournalProcessor(queue, settings.concurrent_updates))
         .rate_limiter(
             RetryingRateLimiter(
                 overall_max_rate=settings.rate_limit_per_second,
@@ -172,21 +192,7 @@ def main(args: argparse.Namespace) -> int:
 
 def _run(app: Application, settings: Settings, redactor: SecretRedactor) -> int:  # type: ignore[type-arg]
     try:
-        if settings.webhook_url:
-            log.info("serving a webhook on %s:%d for %s", settings.webhook_listen,
-                     settings.webhook_port, settings.webhook_url)  # fmt: skip
-            app.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=settings.webhook_path,
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret,
-                allowed_updates=list(ALLOWED_UPDATES),
-                drop_pending_updates=False,
-            )
-        else:
-            log.info("polling %s for updates", _host_of(settings.api_base_url))
-            app.run_polling(allowed_updates=list(ALLOWED_UPDATES), drop_pending_updates=False)
+        asyncio.run(serve(app, settings))
     except InvalidToken:
         print(
             "Telegram rejected TELEGRAM_BOT_TOKEN: check it in your .env, or ask @BotFather "
@@ -202,6 +208,116 @@ def _run(app: Application, settings: Settings, redactor: SecretRedactor) -> int:
         )
         return 1
     return 0
+
+
+async def serve(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Run ``app`` until SIGINT or SIGTERM: polling, or the webhook when one is configured.
+
+    A signal before the bot is up (``getMe`` hanging, say) cancels the start-up; after that
+    it begins the shutdown: nothing new is started, the updates in progress get
+    ``shutdown_grace_seconds``, the rest stay in the journal.
+    """
+    loop = asyncio.get_running_loop()
+    main = asyncio.current_task()
+    assert main is not None
+    stop = asyncio.Event()
+    state = {"up": False}
+
+    def on_signal() -> None:
+        if state["up"]:
+            stop.set()
+        else:
+            main.cancel()
+
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for sig in signals:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, on_signal)
+    webhook: WebhookServer | None = None
+    processor = app.update_processor
+    try:
+        try:
+            await app.initialize()  # getMe
+        except asyncio.CancelledError:
+            log.info("stopped while starting")
+            await _close_requests(app)
+            return
+        try:
+            if app.post_init:
+                await app.post_init(app)
+            if settings.webhook_url:
+                webhook = await start_webhook(app, settings)
+            else:
+                log.info("polling %s for updates", _host_of(settings.api_base_url))
+                assert app.updater is not None
+                await app.updater.start_polling(
+                    timeout=POLL_TIMEOUT,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    drop_pending_updates=False,
+                )
+            await app.start()
+            state["up"] = True
+            await stop.wait()
+        except asyncio.CancelledError:
+            log.info("stopped while starting")
+        finally:
+            await _stop(app, settings, processor, webhook)
+    finally:
+        for sig in signals:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+
+
+async def start_webhook(app: Application, settings: Settings) -> WebhookServer:  # type: ignore[type-arg]
+    assert settings.webhook_url and settings.webhook_secret
+    server = WebhookServer(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        path=settings.webhook_path,
+        secret=settings.webhook_secret,
+        update_queue=app.update_queue,
+        bot=app.bot,
+    )
+    await server.start()
+    log.info("serving a webhook on %s:%d for %s", settings.webhook_listen,
+             server.port, settings.webhook_url)  # fmt: skip
+    await app.bot.set_webhook(
+        url=settings.webhook_url,
+        secret_token=settings.webhook_secret,
+        allowed_updates=list(ALLOWED_UPDATES),
+        max_connections=TELEGRAM_MAX_CONNECTIONS,
+        drop_pending_updates=False,
+    )
+    return server
+
+
+async def _stop(
+    app: Application,  # type: ignore[type-arg]
+    settings: Settings,
+    processor: object,
+    webhook: WebhookServer | None,
+) -> None:
+    """Take no new updates, let those in progress finish (within the grace), shut down."""
+    if isinstance(processor, JournalProcessor):
+        processor.begin_shutdown(settings.shutdown_grace_seconds)
+    if webhook is not None:
+        await webhook.close()
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    if app.post_stop:
+        await app.post_stop(app)
+    await app.shutdown()
+    if app.post_shutdown:
+        await app.post_shutdown(app)
+
+
+async def _close_requests(app: Application) -> None:  # type: ignore[type-arg]
+    """The HTTP clients of a bot whose ``initialize`` was cancelled (``shutdown`` would not)."""
+    for request in set(getattr(app.bot, "_request", ())):
+        with contextlib.suppress(Exception):
+            await request.shutdown()
 
 
 def _host_of(url: str) -> str:

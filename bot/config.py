@@ -40,6 +40,8 @@ SETTING_NAMES = (
     "CONCURRENT_UPDATES",
     "RATE_LIMIT_PER_SECOND",
     "HTTP_TRANSPORT",
+    "SHUTDOWN_GRACE_SECONDS",
+    "LOG_MESSAGE_CONTENT",
 )
 
 # BotFather tokens look like "123456789:AA...": the bot's numeric id, a colon, a secret.
@@ -71,7 +73,7 @@ class Settings:
     api_base_url: str = TELEGRAM_API_BASE_URL
     api_file_url: str = "https://api.telegram.org/file/bot"
     webhook_url: str | None = None
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"  # behind a TLS proxy on the same machine
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
     flood_limit_per_minute: int = 20
@@ -82,6 +84,12 @@ class Settings:
     # "builtin": bot/transport.py for the Bot API calls; "httpx": python-telegram-bot's own
     # HTTPXRequest throughout (slower, and the operator's escape hatch should ours misbehave).
     http_transport: str = "builtin"
+    # On SIGTERM/SIGINT, updates being handled get this long to finish; the rest stay in the
+    # update journal for the next start. Below the 10 s a container runtime usually waits.
+    shutdown_grace_seconds: float = 8.0
+    # Log message texts and user ids (at DEBUG, python-telegram-bot logs whole updates);
+    # off, they are redacted from every log line.
+    log_message_content: bool = False
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, str | None]) -> Settings:
@@ -112,7 +120,7 @@ class Settings:
             api_base_url=api_base_url,
             api_file_url=api_file_url,
             webhook_url=webhook_url,
-            webhook_listen=env["WEBHOOK_LISTEN"] or "0.0.0.0",
+            webhook_listen=env["WEBHOOK_LISTEN"] or "127.0.0.1",
             webhook_port=_integer(env, "WEBHOOK_PORT", 8443, minimum=1, maximum=65535),
             webhook_secret=webhook_secret,
             flood_limit_per_minute=_integer(env, "FLOOD_LIMIT_PER_MINUTE", 20, minimum=0),
@@ -123,6 +131,8 @@ class Settings:
             ),
             rate_limit_per_second=_number(env, "RATE_LIMIT_PER_SECOND", 30.0, minimum=0.0),
             http_transport=_choice(env, "HTTP_TRANSPORT", ("builtin", "httpx")),
+            shutdown_grace_seconds=_number(env, "SHUTDOWN_GRACE_SECONDS", 8.0, minimum=0.0),
+            log_message_content=_boolean(env, "LOG_MESSAGE_CONTENT"),
         )
 
     @property

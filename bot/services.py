@@ -14,6 +14,7 @@ from bot.analytics import QuestionLog
 from bot.config import Settings
 from bot.conversations import Conversations
 from bot.flood import FloodGuard
+from bot.journal import UpdateJournal
 from bot.knowledge_store import KnowledgeStore
 from bot.preferences import Preferences
 
@@ -28,6 +29,7 @@ class Services:
     preferences: Preferences
     conversations: Conversations
     flood_guard: FloodGuard
+    journal: UpdateJournal
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
@@ -41,6 +43,12 @@ class Services:
         except BaseException:
             question_log.close()
             raise
+        try:
+            journal = UpdateJournal(settings.data_dir)
+        except BaseException:
+            question_log.close()
+            preferences.close()
+            raise
         return cls(
             settings=settings,
             store=store,
@@ -48,12 +56,14 @@ class Services:
             preferences=preferences,
             conversations=Conversations(),
             flood_guard=FloodGuard(settings.flood_limit_per_minute),
+            journal=journal,
         )
 
     def close(self) -> None:
         for name, resource in (
             ("question log", self.question_log),
             ("preferences", self.preferences),
+            ("update journal", self.journal),
         ):
             try:
                 resource.close()

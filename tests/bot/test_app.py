@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import signal
 import socket
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -20,6 +15,7 @@ import pytest
 
 from bot import retries
 from bot.logging_setup import configure_logging
+from tests.bot.bot_process import BotProcess
 from tests.bot.starting import write_plain_base
 from tests.bot.telegram_html import visible_text
 from tests.fake_telegram import FakeTelegram
@@ -107,46 +103,6 @@ async def test_the_token_appears_in_no_log_line_at_debug(
 
 
 # ---- python -m bot run, as a process --------------------------------------------------------
-
-
-class BotProcess:
-    """``python -m bot run`` in a subprocess, its stderr collected line by line."""
-
-    def __init__(self, env: dict[str, str], cwd: Path, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", *args],
-            cwd=cwd,
-            env={"PATH": os.environ.get("PATH", "/usr/bin"), "PYTHONPATH": str(ROOT), **env},
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.lines.append(line)
-
-    def wait_for_log(self, fragment: str, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not any(fragment in line for line in self.lines):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"no {fragment!r} in the log:\n{''.join(self.lines)}")
-            time.sleep(0.02)
-
-    def stop(self, sig: int = signal.SIGTERM) -> int:
-        self.process.send_signal(sig)
-        code = self.process.wait(timeout=30)
-        self._reader.join(timeout=5)
-        return code
-
-    @property
-    def log(self) -> str:
-        return "".join(self.lines)
 
 
 @pytest.fixture

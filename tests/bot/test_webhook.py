@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from bot.app import build_application
+from bot.app import build_application, start_webhook
 from bot.config import Settings
 from bot.services import Services
 from tests.fake_telegram import FakeTelegram
@@ -53,22 +53,20 @@ async def webhook(bot_env: dict[str, str], fake_telegram: FakeTelegram) -> Async
     app.add_error_handler(record)
     try:
         async with app:
-            # The same parameters run_webhook gets in bot.app, on a local port.
-            await app.updater.start_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=settings.webhook_path,
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret,
-            )
+            assert app.post_init is not None
+            await app.post_init(app)
+            # The webhook server and setWebhook exactly as bot.app.serve starts them.
+            server = await start_webhook(app, settings)
             await app.start()
             try:
                 yield Webhook(
                     f"http://127.0.0.1:{port}/{settings.webhook_path}", fake_telegram, errors
                 )
             finally:
-                await app.updater.stop()
+                await server.close()
                 await app.stop()
+                assert app.post_stop is not None
+                await app.post_stop(app)
     finally:
         services.close()
     assert not errors

@@ -44,7 +44,10 @@ class Fault:
     kind: ``retry_after`` (429 with parameters.retry_after), ``server_error`` (5xx),
     ``delay`` (answer after ``seconds``; longer than the client's timeout is a timeout),
     ``drop`` (close the connection, request not processed), ``drop_after`` (processed, then the
-    connection is closed: the answer is lost on the way back).
+    connection is closed: the answer is lost on the way back), ``hold`` (the request waits,
+    unprocessed, until ``release_held()``; processed then only if its client is still there,
+    as a request still on its way when the client died never reaches Telegram), ``none``
+    (answered normally: a placeholder that lets later faults in the queue start later).
     """
 
     kind: str
@@ -70,6 +73,14 @@ class Fault:
     @classmethod
     def drop_after(cls) -> Fault:
         return cls("drop_after")
+
+    @classmethod
+    def hold(cls) -> Fault:
+        return cls("hold")
+
+    @classmethod
+    def none(cls) -> Fault:
+        return cls("none")
 
 
 @dataclass(frozen=True)
@@ -130,6 +141,8 @@ class FakeTelegram:
         self._connections: set[asyncio.StreamWriter] = set()
         self.highest_offset = 0  # largest getUpdates offset a client has sent so far
         self._in_flight = 0  # requests being answered (delayed ones included), not getUpdates
+        self._release: asyncio.Event | None = None  # set: held requests go on
+        self.held = 0  # requests waiting for release_held()
 
     # ---- addresses -------------------------------------------------------------------------
     @property
@@ -150,6 +163,7 @@ class FakeTelegram:
         """Start serving in the running loop (own process or own thread)."""
         self._loop = asyncio.get_running_loop()
         self.api.wakeup = asyncio.Event()
+        self._release = asyncio.Event()
         self._server = await asyncio.start_server(
             self._serve_connection, self.host, self.port, backlog=1024, limit=2**20
         )
@@ -245,6 +259,10 @@ class FakeTelegram:
     def clear_faults(self) -> None:
         with self._lock:
             self._faults.clear()
+
+    def release_held(self) -> None:
+        """Let every held request go on (those whose client has gone are not processed)."""
+        self._in_loop(lambda: self._release.set() if self._release else None)
 
     def _take_fault(self, method: str) -> Fault | None:
         with self._lock:
@@ -378,7 +396,7 @@ class FakeTelegram:
                 keep_alive = (
                     version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
                 )
-                response = await self._respond(verb, target, headers, body)
+                response = await self._respond(verb, target, headers, body, reader.at_eof)
                 if response.drop:
                     writer.transport.abort()
                     return
@@ -415,7 +433,12 @@ class FakeTelegram:
         return b""
 
     async def _respond(
-        self, verb: str, target: str, headers: dict[str, str], body: bytes
+        self,
+        verb: str,
+        target: str,
+        headers: dict[str, str],
+        body: bytes,
+        client_gone: Callable[[], bool] = lambda: False,
     ) -> _Response:
         split = urlsplit(target)
         path = unquote(split.path)
@@ -432,18 +455,22 @@ class FakeTelegram:
             params = decode_params(headers.get("content-type", ""), body, split.query)
         except ValueError as exc:
             return _error(400, f"Bad Request: {exc}")
-        return await self._call(method, params)
+        return await self._call(method, params, client_gone)
 
-    async def _call(self, method: str, params: dict[str, Any]) -> _Response:
+    async def _call(
+        self, method: str, params: dict[str, Any], client_gone: Callable[[], bool]
+    ) -> _Response:
         # getUpdates may wait for its whole timeout: it does not count as work in progress.
         busy = method != "getUpdates"
         self._in_flight += busy
         try:
-            return await self._answer(method, params)
+            return await self._answer(method, params, client_gone)
         finally:
             self._in_flight -= busy
 
-    async def _answer(self, method: str, params: dict[str, Any]) -> _Response:
+    async def _answer(
+        self, method: str, params: dict[str, Any], client_gone: Callable[[], bool]
+    ) -> _Response:
         if method == "getUpdates":
             # The client only sends offset N once it has taken every update below N.
             with contextlib.suppress(TypeError, ValueError):
@@ -451,6 +478,16 @@ class FakeTelegram:
         fault = self._take_fault(method)
         if fault is not None and fault.kind == "delay":
             await asyncio.sleep(fault.seconds)
+        if fault is not None and fault.kind == "hold":
+            assert self._release is not None
+            self.held += 1
+            try:
+                await self._release.wait()
+            finally:
+                self.held -= 1
+            if client_gone():
+                self._record(method, params, fault, processed=False, result=None)
+                return _Response(0, b"", drop=True)
         answered_by_fault = fault is not None and fault.kind in (
             "retry_after",
             "server_error",
