@@ -10,6 +10,10 @@ in Python, so readers need no lock; only reloads are serialised among themselves
 A reload that fails (the curator's edit is broken) changes nothing: the problems go back to
 whoever asked (``/reload``, SIGHUP, the file watcher) and into the log, and the last good
 base keeps serving.
+
+A reload reads the base in a child process with a memory limit (``bot.isolated_load``), so
+a hostile base can fail but cannot take the bot down; the first load, at start-up, reads
+it in-process (a base that does not load stops the start anyway), within the same limits.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.isolated_load import DEFAULT_MEMORY_LIMIT, load_in_child
 from intents.responder import Responder
 from knowledge import KnowledgeBase, KnowledgeError, Language, Problem
 from knowledge.diff import BaseDiff, KindDiff, diff_bases
@@ -179,9 +184,16 @@ def directory_fingerprint(directory: Path) -> Fingerprint:
 class KnowledgeStore:
     """Holds the current ``Snapshot``; ``reload`` swaps it only for a fully valid base."""
 
-    def __init__(self, directory: Path | str) -> None:
-        """Load the base in ``directory``; raises ``KnowledgeError`` when it is broken."""
+    def __init__(
+        self, directory: Path | str, *, reload_memory_limit: int | None = DEFAULT_MEMORY_LIMIT
+    ) -> None:
+        """Load the base in ``directory``; raises ``KnowledgeError`` when it is broken.
+
+        Reloads read the base in a child process limited to ``reload_memory_limit`` bytes
+        of address space; ``None`` reads it in this process instead.
+        """
         self.directory = Path(directory)
+        self.reload_memory_limit = reload_memory_limit
         self._reload_lock = threading.Lock()  # one reload at a time, whatever thread asks
         self._areload_lock = asyncio.Lock()  # waiting coroutines queue here, not in threads
         self._fingerprint = directory_fingerprint(self.directory)
@@ -200,9 +212,12 @@ class KnowledgeStore:
         """The snapshot to answer from. Read it once per update and keep using that one."""
         return self._current
 
-    def _build(self) -> Snapshot:
+    def _build(self, *, isolated: bool = False) -> Snapshot:
         started = time.perf_counter()
-        kb = load_knowledge(self.directory)
+        if isolated and self.reload_memory_limit is not None:
+            kb = load_in_child(self.directory, memory_limit=self.reload_memory_limit)
+        else:
+            kb = load_knowledge(self.directory)
         responder = Responder(kb)
         return Snapshot(
             kb=kb,
@@ -218,7 +233,7 @@ class KnowledgeStore:
             fingerprint = directory_fingerprint(self.directory)
             old = self._current
             try:
-                new = self._build()
+                new = self._build(isolated=True)
             except KnowledgeError as error:
                 problems = error.problems
             except Exception as error:  # a bug must not take the serving base down with it
