@@ -192,22 +192,22 @@ def test_answers_racing_reloads_each_come_from_exactly_one_base(
 def test_concurrent_reloads_run_one_at_a_time(
     store: KnowledgeStore, base_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_load = knowledge_store.load_knowledge
+    real_load = knowledge_store.load_in_child  # a reload reads the base in a child process
     active, most = [0], [0]
     guard = threading.Lock()
 
-    def counting_load(directory):  # the real loader, with a count of loads in flight
+    def counting_load(directory, **limits):  # the real loader, with a count of loads in flight
         with guard:
             active[0] += 1
             most[0] = max(most[0], active[0])
         try:
             threading.Event().wait(0.02)  # widen the window in which an overlap would show
-            return real_load(directory)
+            return real_load(directory, **limits)
         finally:
             with guard:
                 active[0] -= 1
 
-    monkeypatch.setattr(knowledge_store, "load_knowledge", counting_load)
+    monkeypatch.setattr(knowledge_store, "load_in_child", counting_load)
     write_base(base_dir, "b")
     outcomes = []
     threads = [threading.Thread(target=lambda: outcomes.append(store.reload())) for _ in range(4)]
