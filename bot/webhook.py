@@ -28,6 +28,7 @@ import contextlib
 import hmac
 import json
 import logging
+import resource
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,7 @@ HEADER_TIMEOUT = 10.0
 BODY_TIMEOUT = 10.0
 IDLE_TIMEOUT = 30.0
 MAX_CONNECTIONS = 200  # Telegram opens at most 100 (setWebhook max_connections)
+FILES_KEPT_FREE = 64  # files left for the database, the Bot API connections, logs
 TELEGRAM_MAX_CONNECTIONS = 40  # what we ask Telegram for (its default)
 ACCEPT_LOG_INTERVAL = 60.0
 
@@ -75,7 +77,7 @@ class WebhookServer:
         secret: str,
         update_queue: asyncio.Queue,  # type: ignore[type-arg]
         bot: Bot,
-        max_connections: int = MAX_CONNECTIONS,
+        max_connections: int | None = None,
         header_timeout: float = HEADER_TIMEOUT,
         idle_timeout: float = IDLE_TIMEOUT,
         body_timeout: float = BODY_TIMEOUT,
@@ -89,7 +91,7 @@ class WebhookServer:
         self._secret = secret.encode()
         self._queue = update_queue
         self._bot = bot
-        self.max_connections = max_connections
+        self.max_connections = max_connections or connection_limit()
         self._header_timeout = header_timeout
         self._idle_timeout = idle_timeout
         self._body_timeout = body_timeout
@@ -228,6 +230,14 @@ class WebhookServer:
         keep_alive = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
         await _respond(writer, 200, "OK", keep_alive=keep_alive)
         return keep_alive
+
+
+def connection_limit() -> int:
+    """``MAX_CONNECTIONS``, or fewer when the process may not open that many files."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return MAX_CONNECTIONS
+    return max(8, min(MAX_CONNECTIONS, (soft - FILES_KEPT_FREE) // 2))
 
 
 async def _read_headers(reader: asyncio.StreamReader) -> dict[str, str]:

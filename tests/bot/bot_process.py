@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -16,7 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 class BotProcess:
     """``python -m bot run`` in a subprocess, its stderr collected line by line."""
 
-    def __init__(self, env: dict[str, str], cwd: Path, *args: str) -> None:
+    def __init__(
+        self, env: dict[str, str], cwd: Path, *args: str, open_files: int | None = None
+    ) -> None:
+        """``open_files``: the process's limit of open files (RLIMIT_NOFILE), to run out of."""
+
+        def limit() -> None:
+            if open_files is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", *args],
             cwd=cwd,
@@ -25,6 +34,7 @@ class BotProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=limit,
         )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -57,3 +67,13 @@ class BotProcess:
         self.process.kill()
         self.process.wait(timeout=30)
         self._reader.join(timeout=5)
+
+    def open_files(self) -> int:
+        return len(os.listdir(f"/proc/{self.process.pid}/fd"))
+
+    def rss_bytes(self) -> int:
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        raise AssertionError("no VmRSS")
