@@ -1,10 +1,13 @@
-"""A per-user flood guard: at most N questions in any 60-second window.
+"""A per-user flood guard: at most N actions in any 60-second window.
 
 Telegram's own limits protect Telegram; this protects the bot (and every other user's
-latency) from one user pasting questions in a loop. When the limit is hit the user is told
-once per window, then ignored until the window frees up, so a flood never turns into a
-flood of notices. Memory is bounded: at most ``max_users`` users are tracked (least
-recently active dropped first), each with at most N timestamps.
+latency) from one user pasting questions, commands, button presses or inline queries in a
+loop. When the limit is hit the user is told once per window, then ignored until the window
+frees up, so a flood never turns into a flood of notices.
+
+Memory is bounded twice over: a user silent for a whole window is forgotten (nothing about
+them is needed any more), and at most ``max_users`` users are tracked at all (least recently
+active dropped first), each with at most N timestamps.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ class FloodGuard:
     """``check(user_id)`` before answering a question; a limit of 0 disables the guard."""
 
     limit_per_minute: int
-    max_users: int = 50_000
+    max_users: int = 10_000
     clock: Callable[[], float] = time.monotonic
     _users: OrderedDict[int, _UserWindow] = field(default_factory=OrderedDict, repr=False)
     _lock: Lock = field(default_factory=Lock, repr=False)
@@ -46,6 +49,7 @@ class FloodGuard:
             return Verdict.ALLOW
         now = self.clock()
         with self._lock:
+            self._forget_silent(now)
             window = self._users.get(user_id)
             if window is None:
                 window = _UserWindow(deque(maxlen=self.limit_per_minute))
@@ -64,6 +68,15 @@ class FloodGuard:
                 return Verdict.REFUSE_SILENTLY
             window.notified = True
             return Verdict.REFUSE_AND_NOTIFY
+
+    def _forget_silent(self, now: float) -> None:
+        """Drop users whose last action is a window ago (the least recent come first)."""
+        users = self._users
+        while users:
+            oldest = next(iter(users.values()))
+            if oldest.times and now - oldest.times[-1] < WINDOW_SECONDS:
+                return
+            users.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._users)

@@ -11,13 +11,14 @@ from bot.handlers.buttons import Buttons
 from bot.handlers.commands import PUBLIC_COMMANDS, InfoCommands
 from bot.handlers.common import Languages
 from bot.handlers.errors import ErrorReporter
+from bot.handlers.flood_gate import GATE_GROUP, FloodGate
 from bot.handlers.inline import InlineQueries
 from bot.handlers.questions import QuestionFlow, Questions
 
 if TYPE_CHECKING:
     from bot.services import Services
 
-__all__ = ["PUBLIC_COMMANDS", "ErrorReporter", "Handlers"]
+__all__ = ["GATE_GROUP", "PUBLIC_COMMANDS", "ErrorReporter", "Handlers"]
 
 
 class Handlers:
@@ -36,6 +37,8 @@ class Handlers:
             commands.fallback_handlers(),
         ]
         self.error_reporter = ErrorReporter(languages)
+        # Runs before all of them (group GATE_GROUP), for every kind of update.
+        self.flood_gate = FloodGate(services.settings.flood_limit_per_minute, languages)
 
     def all(self) -> list[BaseHandler]:
         return [handler for group in self._groups for handler in group]
