@@ -23,6 +23,7 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from bot.analytics import QuestionGroup, Stats
 from bot.knowledge_store import ReloadOutcome
+from bot.logging_setup import private
 
 if TYPE_CHECKING:
     from bot.handlers.common import Languages
@@ -186,7 +187,7 @@ class AdminCommands:
             log.warning(
                 "refused /%s from non-admin user id %s (%s chat%s)",
                 command,
-                user.id if user else "unknown",
+                private(user.id) if user else "unknown",
                 chat_type,
                 ", edited message" if update.edited_message else "",
             )

@@ -16,6 +16,7 @@ from bot import callback_data, pages, texts
 from bot.callback_data import ButtonData, DigestIndex
 from bot.handlers.common import NO_PREVIEW, Languages, Target, keyboard_markup, send
 from bot.handlers.questions import QuestionFlow
+from bot.logging_setup import private
 from bot.render import Block, OutgoingMessage, render_blocks
 
 if TYPE_CHECKING:
@@ -112,5 +113,5 @@ class Buttons:
             await send(query.get_bot(), Target.of_message(query.message, quote=False), messages)
 
     async def _refuse(self, query: CallbackQuery, language: str) -> None:
-        log.info("unknown button pressed by user %s", query.from_user.id)
+        log.info("unknown button pressed by user %s", private(query.from_user.id))
         await query.answer(texts.text("unknown_button", language), show_alert=False)

@@ -15,6 +15,7 @@ from bot.answers import Answer, Answerer
 from bot.flood import Verdict
 from bot.handlers.common import Languages, Target, send
 from bot.knowledge_store import Snapshot
+from bot.logging_setup import private
 from bot.render import valid_text
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class QuestionFlow:
             return True
         verdict = self._services.flood_guard.check(user.id)
         if verdict is Verdict.REFUSE_AND_NOTIFY:
-            log.info("flood guard: user %s is over %d questions a minute", user.id,
+            log.info("flood guard: user %s is over %d questions a minute", private(user.id),
                      self._services.flood_guard.limit_per_minute)  # fmt: skip
             await send(bot, target, pages.text_page("flood", self._languages.ui(user)))
         return verdict is Verdict.ALLOW
