@@ -24,6 +24,7 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 from bot.analytics import QuestionGroup, Stats
 from bot.knowledge_store import ReloadOutcome
 from bot.logging_setup import private
+from bot.render import utf16_length
 
 if TYPE_CHECKING:
     from bot.handlers.common import Languages
@@ -137,19 +138,23 @@ def _text(key: str, language: str, **values: object) -> str:
 
 
 def clip(text: str, limit: int = _LINE_CHARS) -> str:
-    """``text`` cut to ``limit`` characters, marked with "…" when cut (before escaping)."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """``text`` cut to ``limit`` UTF-16 units (as Telegram counts), marked with "…" when cut
+    (before escaping); never between the halves of a surrogate pair."""
+    if utf16_length(text) <= limit:
+        return text
+    units = text.encode("utf-16-le", "surrogatepass")[: 2 * (limit - 1)]
+    return units.decode("utf-16-le", "ignore") + "…"
 
 
 def fit_lines(head: str, lines: Sequence[str], more: str, budget: int = _TEXT_BUDGET) -> str:
-    """``head`` plus as many whole ``lines`` as fit in ``budget`` characters, then ``more``.
+    """``head`` plus as many whole ``lines`` as fit in ``budget`` UTF-16 units, then ``more``.
 
     ``more`` is formatted with the number of lines left out; all parts are final text (already
     escaped), so what is measured is what Telegram counts.
     """
     text = head
     for shown, line in enumerate(lines):
-        if len(text) + 1 + len(line) > budget:
+        if utf16_length(text) + 1 + utf16_length(line) > budget:
             return f"{text}\n{more.format(count=len(lines) - shown)}"
         text = f"{text}\n{line}"
     return text

@@ -124,7 +124,7 @@ class BotApi:
         text = params.get("text")
         if not isinstance(text, str) or not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > 4096:
+        if factory.utf16_len(text) > 4096:  # Telegram counts UTF-16 code units
             raise ApiError(400, "Bad Request: message is too long")
         return self._new_message(params, text=text)
 
@@ -135,6 +135,8 @@ class BotApi:
         text = params.get("text")
         if not isinstance(text, str) or not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
+        if factory.utf16_len(text) > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
         msg = self.messages.get(key)
         if msg is None:
             raise ApiError(400, "Bad Request: message to edit not found")
@@ -212,7 +214,7 @@ class BotApi:
         if not params.get("callback_query_id"):
             raise ApiError(400, "Bad Request: query id is empty")
         text = params.get("text")
-        if isinstance(text, str) and len(text) > 200:
+        if isinstance(text, str) and factory.utf16_len(text) > 200:
             raise ApiError(400, "Bad Request: text is too long")
         return True
 

@@ -43,7 +43,7 @@ def next_query_id() -> str:
 
 def utf16_len(text: str) -> int:
     """Length as Telegram counts it (entity offsets are UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def bot_user(bot_id: int = BOT_ID, username: str = BOT_USERNAME) -> dict[str, Any]:
