@@ -33,7 +33,7 @@ from telegram.request import BaseRequest
 from bot import texts
 from bot.base_problems import print_problems
 from bot.config import ConfigError, Settings, load_settings
-from bot.handlers import PUBLIC_COMMANDS, Handlers
+from bot.handlers import GATE_GROUP, PUBLIC_COMMANDS, Handlers
 from bot.journal import JournalingQueue, JournalProcessor
 from bot.knowledge_store import install_reload_signal
 from bot.logging_setup import SecretRedactor, configure_logging
@@ -141,6 +141,7 @@ def build_application(
             TelegramTransport(pool_size, pool_timeout=POOL_TIMEOUT)
         ).get_updates_request(TelegramTransport(1))
     app = builder.build()
+    app.add_handler(handlers.flood_gate.handler(), group=GATE_GROUP)
     app.add_handlers(handlers.all())
     app.add_error_handler(handlers.error_reporter.on_error)
     return app
@@ -172,7 +173,11 @@ def main(args: argparse.Namespace) -> int:
         return 2
     if getattr(args, "watch", False):
         settings = dataclasses.replace(settings, watch_knowledge=True)
-    redactor = configure_logging(settings.log_level, [settings.token, settings.webhook_secret])
+    redactor = configure_logging(
+        settings.log_level,
+        [settings.token, settings.webhook_secret],
+        show_content=settings.log_message_content,
+    )
     if settings.token is None:
         return _without_token(Path(env_file), args)
     try:
