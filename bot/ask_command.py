@@ -15,6 +15,10 @@ A stable contract that tools outside the project rely on:
   ``answer`` the plain reply text, and ``sources`` a list of ``{"source", "excerpt"}``
   where ``source`` is the citation line of the document in the reply language (e.g.
   "Press release, Tokyo, 13 Sep 2017") and ``excerpt`` the verbatim passage;
+- ``--explain`` adds, after each reply (plain) or as the key ``explanation`` (``--json``),
+  why: the analysis of the question (language, terms, typed mentions, what it asks), the
+  candidates with their scores and calibrated confidence, every entry ruled out and why,
+  and the decision with its thresholds;
 - questions are answered independently (no follow-up context between lines);
 - a base that cannot be loaded: its problems go to standard error, exit status 1.
 """
@@ -33,20 +37,55 @@ from intents.responder import Responder
 from knowledge.paths import default_knowledge_dir
 
 
-def reply_as_json(reply: Reply) -> str:
+def reply_as_json(reply: Reply, explain: bool = False) -> str:
     """One line of ``--json`` output."""
-    return json.dumps(
-        {
-            "question": reply.question,
-            "language": reply.language,
-            "answered": reply.answered,
-            "entry": reply.entry if reply.answered else None,
-            "score": round(reply.score, 1),
-            "answer": reply.text,
-            "sources": [{"source": s.citation, "excerpt": s.excerpt} for s in reply.sources],
-        },
-        ensure_ascii=False,
+    fields = {
+        "question": reply.question,
+        "language": reply.language,
+        "answered": reply.answered,
+        "entry": reply.entry if reply.answered else None,
+        "score": round(reply.score, 1),
+        "answer": reply.text,
+        "sources": [{"source": s.citation, "excerpt": s.excerpt} for s in reply.sources],
+    }
+    if explain:
+        fields["explanation"] = dict(reply.explanation or {})
+    return json.dumps(fields, ensure_ascii=False)
+
+
+def explanation_lines(reply: Reply) -> list[str]:
+    """``--explain`` in plain text: one fact per line, indented under the reply."""
+    why = dict(reply.explanation or {})
+    if not why:
+        return [f"  decision: {reply.kind} (nothing to match)"]
+    analysis = why.get("analysis", {})
+    asks = ", ".join(analysis.get("asks", [])) or "-"
+    mentions = [
+        f"{m['surface']} = {m['ref']} ({m['kind']}{'' if m['in_base'] else ', not in the base'})"
+        for m in analysis.get("mentions", [])
+    ]
+    lines = [
+        f"  language: {analysis.get('language')}; asks: {asks};"
+        f" counts: {analysis.get('counts') or '-'}",
+        "  mentions: " + (", ".join(mentions) or "-"),
+    ]
+    if why.get("follow_up"):
+        lines.append(f"  read as a follow-up: {why['follow_up']}")
+    for c in why.get("candidates", []):
+        lines.append(
+            f"  candidate {c['entry']}: score {c['score']:.3f},"
+            f" nearest phrasing {c['nearest_phrasing']:.2f},"
+            f" edit similarity {c['edit_similarity']:.2f}, confidence {c['confidence']:.2f}"
+        )
+    for r in why.get("ruled_out", []):
+        lines.append(f"  ruled out {r['entry']}: {r['why']}")
+    thresholds = why.get("thresholds", {})
+    lines.append(
+        f"  decision: {why.get('decision')} (confidence {why.get('confidence', 0):.2f};"
+        f" answer from {thresholds.get('answer')}, suggest from {thresholds.get('suggest')});"
+        f" reply kind {reply.kind}"
     )
+    return lines
 
 
 def reply_as_block(reply: Reply) -> str:
@@ -71,10 +110,17 @@ def answer_lines(
     language: str | None,
     as_json: bool,
     one_line: bool = True,
+    explain: bool = False,
 ) -> Iterable[str]:
-    render = reply_as_json if as_json else reply_as_text if one_line else reply_as_block
     for question in questions:
-        yield render(responder.reply(question, context=None, language_hint=language))
+        reply = responder.reply(question, context=None, language_hint=language)
+        if as_json:
+            yield reply_as_json(reply, explain)
+            continue
+        line = reply_as_text(reply) if one_line else reply_as_block(reply)
+        if explain:
+            line = "\n".join([line, *explanation_lines(reply)])
+        yield line
 
 
 def main(
@@ -95,7 +141,8 @@ def main(
     questions: Iterable[str] = (
         [" ".join(words)] if words else (line.rstrip("\r\n") for line in stdin)
     )
-    for line in answer_lines(responder, questions, args.lang, bool(args.json), not words):
+    explain = bool(getattr(args, "explain", False))
+    for line in answer_lines(responder, questions, args.lang, bool(args.json), not words, explain):
         out.write(line + "\n")
         out.flush()
     return 0

@@ -33,7 +33,68 @@ def main(args: argparse.Namespace) -> int:
         )
         return 1
     summarise(base, out)
+    report_matching(base, out)
     return 0
+
+
+# Lines of each list shown; the rest are counted.
+MAX_REPORTED = 15
+
+
+def report_matching(base: KnowledgeBase, out: TextIO) -> None:
+    """Cross-validation of the base: phrasings that do not reach their entry, confused pairs."""
+    from intents.diagnostics import confusions, weak_phrasings
+    from intents.matcher import matcher_for
+
+    matcher = matcher_for(base)
+    calibration = matcher.calibration
+    print(
+        f"matching:  {calibration.held_out} phrasings held out in turn, "
+        f"{calibration.reached:.0%} reach their own entry",
+        file=out,
+    )
+    weak = weak_phrasings(matcher)
+    if weak:
+        print(
+            f"weak phrasings ({len(weak)}; held out, they reach another entry or none):", file=out
+        )
+    for item in weak[:MAX_REPORTED]:
+        where = _where(base, item.entry, item.phrasing)
+        reached = item.reached or "no entry"
+        print(
+            f"  {where}: {item.entry} [{item.language}] {item.phrasing!r} -> {reached}",
+            file=out,
+        )
+    if len(weak) > MAX_REPORTED:
+        print(f"  ... and {len(weak) - MAX_REPORTED} more", file=out)
+    confused = confusions(matcher)
+    if confused:
+        print(f"confused entries ({len(confused)} pairs):", file=out)
+    for pair in confused[:MAX_REPORTED]:
+        where = _where(base, pair.entry, None)
+        print(
+            f"  {where}: {pair.entry} <-> {pair.other}: {pair.times} of their"
+            f" {pair.held_out} held-out phrasings reach the other",
+            file=out,
+        )
+    if len(confused) > MAX_REPORTED:
+        print(f"  ... and {len(confused) - MAX_REPORTED} more", file=out)
+
+
+def _where(base: KnowledgeBase, entry_id: str, phrasing: str | None) -> str:
+    """file:line of an entry, or of one of its phrasings when it can be found in the file."""
+    origin = base.entries[entry_id].origin
+    if origin is None:
+        return entry_id
+    if phrasing is not None:
+        try:
+            lines = (Path(base.directory) / origin.file).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            lines = []
+        for number in range(max(origin.line - 1, 0), len(lines)):
+            if phrasing in lines[number]:
+                return f"{origin.file}:{number + 1}"
+    return f"{origin.file}:{origin.line}"
 
 
 def _located(problem: Problem) -> str:

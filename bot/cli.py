@@ -18,6 +18,7 @@ _COMMANDS = {
     "check": "bot.check_command",
     "ask": "bot.ask_command",
     "eval": "bot.eval_command",
+    "calibrate": "bot.calibrate_command",
 }
 
 
@@ -40,10 +41,20 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate a knowledge base and summarise it")
     check.add_argument("directory", nargs="?", metavar="DIR", help="base directory")
 
+    calibrate = sub.add_parser(
+        "calibrate", help="show how the base's own phrasings calibrate the decision"
+    )
+    calibrate.add_argument("directory", nargs="?", metavar="DIR", help="base directory")
+
     ask = sub.add_parser("ask", help="answer questions (arguments, or one per line on stdin)")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.add_argument("--kb", metavar="DIR", help="knowledge base directory")
     ask.add_argument("--lang", metavar="LANG", help="language hint for ambiguous questions")
+    ask.add_argument(
+        "--explain",
+        action="store_true",
+        help="also print why: the analysis, candidates, constraints and decision",
+    )
     ask.add_argument("question", nargs="*", help="the question (omit to read stdin)")
 
     evaluate = sub.add_parser("eval", help="measure matching on a set of cases")

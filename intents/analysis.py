@@ -1,195 +1,172 @@
-"""One text, analysed: folded words, entity mentions and the terms the index compares.
+"""Analysis, the first stage: what a question says, before any entry is looked at.
 
-Phrasings of the base and questions go through the same ``Analyser``, so a question
-meets the base on equal terms. Terms are:
-
-- ``@entity`` for every mention, whatever the language or spelling ("NRW",
-  "Nordrhein-Westfalen" and "ノルトライン＝ヴェストファーレン州" are all ``@nrw``);
-- stems of the other Latin words (Snowball, in the text's language), stop words of that
-  language dropped, everyday synonyms merged (``intents.lexicon``);
-- character bigrams of Japanese text outside the mentions.
+Normalised text, language, terms, typed mentions (``intents.names``), and the kind of
+answer it asks for (``intents.cues``). The retrieval documents of a text are built here
+too, so the base's phrasings and the questions go through the very same steps.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
-from intents.entities import EntityCatalog, Mention
-from intents.lexicon import (
-    ALL_STOP_WORDS,
-    CONTRACTIONS,
-    JAPANESE_SYNONYMS,
-    stop_words,
-    synonym_term,
-)
-from intents.normalise import (
-    MAX_QUESTION_CHARS,
-    fold,
-    has_japanese,
-    is_japanese_word,
-    japanese_terms,
-    stem,
-    words,
-)
+from intents.cues import COUNT, any_language, asked_kinds, content_terms, cues
+from intents.language import LanguageDetector
+from intents.names import COMPANY, NATIONALITY, PEOPLE, Mention, NameFinder
+from intents.text import MAX_QUESTION_CHARS, fold, has_cjk, stem, terms, words
+from knowledge import KnowledgeBase, Language
 
-# A capitalised word in an English question that nobody knows is probably a name.
-_CAPITALISED = re.compile(r"(?<![\w.&-])([A-Z][A-Za-z0-9]*(?:[-.&][A-Za-z0-9]+)*)")
-_GREETING = re.compile(r"\b(?:guten (?:tag|morgen|abend)|good (?:morning|afternoon|evening|day))\b")
-_OPENING_QUOTES = "\"'„“("
-_SENTENCE_ENDS = ".!?:;"
+# The token that stands for a base entity in the word view ("sfld" and "Springfield" are
+# one word there); the prefix keeps it apart from any word a text can contain.
+ENTITY_TOKEN = "\u2063entity:"
+CUE_TOKEN = "\u2063cue:"
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def _starts_sentence(before: str) -> bool:
-    """Does a word that follows ``before`` start a sentence: after nothing, a line break,
-    or a sentence mark and a space (opening quotes aside)?
-
-    Looks only at the end of ``before``: a regular expression anchored at its end would
-    be tried at every position of a long question, for every capitalised word."""
-    body = before.rstrip(_OPENING_QUOTES)
-    core = body.rstrip()
-    if not core:
-        return True
-    gap = body[len(core) :]
-    return "\n" in gap or (bool(gap) and core[-1] in _SENTENCE_ENDS)
-
-
-@dataclass(slots=True)  # not frozen: built tens of thousands of times per large base
+@dataclass(frozen=True, slots=True)
 class Analysis:
-    text: str
+    question: str  # as asked, cut to MAX_QUESTION_CHARS
     folded: str
-    words: tuple[str, ...]
+    language: Language | None  # None when the words fit any of the base's languages
+    terms: tuple[str, ...]  # words (kanji/kana: script runs), stemmed in the language
     mentions: tuple[Mention, ...]
-    terms: tuple[str, ...]  # unique, in order of appearance
-    names: tuple[str, ...] = field(default=())  # unknown capitalised words (possible names)
-    japanese: bool = False  # written (partly) in Japanese script
-    language: str | None = None  # the language its words were stemmed in
-    term_words: tuple[str, ...] = ()  # per term, the folded word it came from ("" for none)
+    asks: frozenset[str]  # kinds of answer asked for (intents.cues.ASK_KINDS)
+    counts_people: bool  # it counts persons ("how many Koreans live …", "Koreaner")
+    counts_organisations: bool  # it counts companies or organisations
+    about_future: bool  # a forecast or the next occurrence
+    about_present: bool  # "now", "still", "today"
+    content: tuple[str, ...] = ()  # words that say what it is about (not cue or function words)
 
     @property
-    def entity_ids(self) -> frozenset[str]:
-        return frozenset(m.entity for m in self.mentions)
+    def counting(self) -> bool:
+        return COUNT in self.asks
 
+    @property
+    def asks_nothing(self) -> bool:
+        """Only names and question or function words: "Springfield Korea", "How many?".
 
-_TERMS: dict[tuple[str | None, str], str] = {}
+        Something is asked when a word says what it is about, or a question word or what
+        is counted goes with a name ("how many … in Ohio", "kr cos in sfld").
+        """
+        named = {w for m in self.mentions for w in m.surface.split()}
+        for word in self.content:
+            if has_cjk(word):
+                for mention in self.mentions:
+                    word = word.replace(mention.surface, "")
+            if word and word not in named:
+                return False
+        asked = self.asks or self.counts_people or self.counts_organisations
+        return not (asked and self.mentions)
 
+    def named(self, kinds: frozenset[str] | set[str]) -> tuple[Mention, ...]:
+        return tuple(m for m in self.mentions if m.kind in kinds)
 
-def term_of(word: str, language: str | None = None) -> str:
-    """The index term of one folded Latin word in ``language`` (stem, then synonym)."""
-    key = (language, word)
-    term = _TERMS.get(key)
-    if term is None:
-        term = synonym_term(stem(word, language), language)
-        if len(_TERMS) < 200_000:
-            _TERMS[key] = term
-    return term
+    def char_document(self) -> str:
+        return self.folded
 
+    def word_document(self) -> str:
+        tokens = list(self.terms)
+        # A kanji is a morpheme (企 and 業 of 企業): single kanji count as words too, which
+        # the character view (2-5-grams) leaves out.
+        tokens += [ch for t in self.terms if has_cjk(t) for ch in t if _KANJI.match(ch)]
+        tokens += [ENTITY_TOKEN + m.ref for m in self.mentions if m.known]
+        # Cue classes as words of their own: "cos", "firms" and "Unternehmen" are one word
+        # here, "ppl" and "Einwohner" another (the lexicon's synonyms, data/cues.yaml).
+        if self.counts_people:
+            tokens.append(CUE_TOKEN + "people")
+        if self.counts_organisations:
+            tokens.append(CUE_TOKEN + "organisations")
+        return " ".join(tokens)
 
-# Plain terms (or None, a stop word) by language and folded word: a question's words are
-# mostly words seen before.
-_PLAIN_TERMS: dict[tuple[str | None, str], str | None] = {}
-
-
-def terms_of(word: str, languages: tuple[str | None, ...]) -> frozenset[str]:
-    """The terms a word may become in any of ``languages``."""
-    return frozenset(term_of(word, language) for language in languages)
+    def describe(self) -> dict[str, object]:
+        return {
+            "language": self.language,
+            "terms": list(self.terms),
+            "mentions": [
+                {"ref": m.ref, "kind": m.kind, "surface": m.surface, "in_base": m.known}
+                for m in self.mentions
+            ],
+            "asks": sorted(self.asks),
+            "counts": "people"
+            if self.counts_people
+            else "organisations"
+            if self.counts_organisations
+            else None,
+            "about_future": self.about_future,
+            "about_present": self.about_present,
+            "content": list(self.content),
+        }
 
 
 class Analyser:
-    def __init__(self, catalog: EntityCatalog) -> None:
-        self.catalog = catalog
-        self.known_words: frozenset[str] = frozenset()  # plain words of the base's questions
+    """Analyses texts for one base: its names, its languages."""
 
-    def analyse(
-        self,
-        text: str,
-        *,
-        find_names: bool = False,
-        limit: int | None = MAX_QUESTION_CHARS,
-        fuzzy: bool = True,
-        language: str | None = None,
-    ) -> Analysis:
-        """Analyse ``text``; questions are cut to ``limit`` characters (None: whole text).
-
-        ``fuzzy`` reads unknown words as misspelt names ("Toyta"); the base's own texts
-        are analysed without it. ``language`` picks the stemmer and the stop words (None:
-        light stems, the stop words of every language).
-        """
-        if limit is not None:
-            text = text[:limit]
-        folded = fold(text, None)
-        if "gut" in folded or "good" in folded:
-            folded = _GREETING.sub(" ", folded)  # "Guten Tag": no question about days
-        text_words = words(folded)
-        japanese_script = not folded.isascii() and has_japanese(folded)
-        latin = (
-            [w for w in text_words if not is_japanese_word(w)] if japanese_script else text_words
-        )
-        mentions = self.catalog.find(folded, latin, self.known_words, fuzzy=fuzzy)
-        covered: set[int] = set()
-        for m in mentions:
-            if m.start >= 0:
-                covered.update(range(m.start, m.end))
-        terms: dict[str, str] = {}  # term -> the folded word it came from ("" for none)
-        for m in mentions:
-            terms[m.term] = ""
-        for index, word in enumerate(latin):
-            if covered and index in covered:
-                continue
-            term = self.plain_term(word, language)
-            if term is not None:
-                terms.setdefault(term, CONTRACTIONS.get(word, word))
-        if japanese_script:
-            japanese = "".join(w for w in text_words if is_japanese_word(w))
-            for m in mentions:
-                if m.start < 0:
-                    japanese = japanese.replace("".join(words(m.surface)), " ")
-            for run in japanese.split():
-                for gram in japanese_terms(run):
-                    terms.setdefault(JAPANESE_SYNONYMS.get(gram, gram), "")
-        names: tuple[str, ...] = ()
-        if find_names:
-            names = self._unknown_names(text, mentions)
-        return Analysis(
-            text,
-            folded,
-            tuple(text_words),
-            tuple(mentions),
-            tuple(terms),
-            names,
-            japanese_script,
-            language,
-            tuple(terms.values()),
-        )
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.names = NameFinder(kb)
+        vocabulary: dict[str, set[str]] = {}
+        for entry in kb.entries.values():
+            for language, phrasings in entry.questions.items():
+                bucket = vocabulary.setdefault(language, set())
+                for phrasing in phrasings:
+                    bucket.update(words(fold(phrasing)))
+        self.detector = LanguageDetector(kb.languages, vocabulary)
 
     @staticmethod
-    def plain_term(word: str, language: str | None) -> str | None:
-        """The term of a folded Latin word outside any name; None for a stop word."""
-        key = (language, word)
-        if key in _PLAIN_TERMS:
-            return _PLAIN_TERMS[key]
-        plain = CONTRACTIONS.get(word, word)
-        term = None
-        if plain not in stop_words(language) and (len(plain) != 1 or plain.isdigit()):
-            term = term_of(plain, language)
-        if len(_PLAIN_TERMS) < 200_000:
-            _PLAIN_TERMS[key] = term
-        return term
+    def _people_nouns(
+        mentions: tuple[Mention, ...], tokens: list[str], language: Language | None
+    ) -> tuple[Mention, ...]:
+        """English uses one word for the adjective and the people: "Korean firms" names a
+        nationality, "how many Korean live there" its people. The word is the people's
+        when no noun follows it: the end, a function word, or a people word."""
+        if language not in (None, "en") or "en" not in cues():
+            return mentions
+        table = cues()["en"]
+        typed = []
+        for mention in mentions:
+            if mention.kind == NATIONALITY and " " not in mention.surface:
+                after = mention.start + 1
+                following = tokens[after] if after < len(tokens) else None
+                if (
+                    following is None
+                    or following in table.function
+                    or ((following,) in table.people.latin)
+                ):
+                    mention = replace(mention, kind=PEOPLE)
+            typed.append(mention)
+        return tuple(typed)
 
-    def _unknown_names(self, text: str, mentions: list[Mention]) -> tuple[str, ...]:
-        """Capitalised words that are neither known words nor part of a mention."""
-        text = unicodedata.normalize("NFKC", text)
-        mentioned = {w for m in mentions for w in m.surface.split()}
-        found: list[str] = []
-        for match in _CAPITALISED.finditer(text):
-            word = match.group(1)
-            if len(word) < 3 or _starts_sentence(text[: match.start()]):
-                continue
-            parts = words(fold(word))
-            if not parts or any(p in mentioned for p in parts):
-                continue
-            if all(p in ALL_STOP_WORDS or p in self.known_words or p.isdigit() for p in parts):
-                continue
-            found.append(word)
-        return tuple(found)
+    def guess_language(self, question: str) -> Language | None:
+        head = question[:MAX_QUESTION_CHARS]
+        return self.detector.guess(head, words(fold(head)))
+
+    def analyse(self, question: str, language: Language | None = None) -> Analysis:
+        """``language``: the text's known language (a base phrasing); else it is guessed."""
+        question = question[:MAX_QUESTION_CHARS]
+        folded = fold(question)
+        tokens = words(folded)
+        if language is None:
+            language = self.detector.guess(question, tokens)
+        mentions = self._people_nouns(self.names.find(folded, tokens), tokens, language)
+        stems = tuple(stem(t, language) for t in terms(folded))
+        people_named = any(m.kind == PEOPLE for m in mentions)
+        counts_people = people_named or any_language("people", folded, tokens, language, True)
+        counts_organisations = any(m.kind == COMPANY for m in mentions) or any_language(
+            "organisations", folded, tokens, language, True
+        )
+        if counts_people and counts_organisations and not people_named:
+            # "how many Korean companies have offices where people live" names both;
+            # the companies are what is counted unless a people word names a nationality.
+            counts_people = False
+        return Analysis(
+            question=question,
+            folded=folded,
+            language=language,
+            terms=stems,
+            mentions=mentions,
+            asks=asked_kinds(folded, tokens, language),
+            counts_people=counts_people,
+            counts_organisations=counts_organisations,
+            about_future=any_language("future", folded, tokens, language),
+            about_present=any_language("present", folded, tokens, language),
+            content=content_terms(folded, terms(folded), language),
+        )

@@ -6,7 +6,7 @@ computes, and the CI gate (tests/intents/test_dev_set.py) asserts on it.
 A case file is a YAML list of cases (the schema is documented at the top of
 tests/eval/dev.yaml):
 
-    - {question: "Is Toyota in NRW?", expect: null, expect_kind: company, company: toyota, lang: en}
+    - {question: "Is Acme in Ohio?", expect: null, expect_kind: company, company: acme, lang: en}
 
 A case is *in scope* when it names the entry that must answer it (``expect``), or when it
 is a presence question about a company the base names (``expect_kind: company``). Every

@@ -1,8 +1,8 @@
 """Which language a question is in, restricted to the languages the base can answer in.
 
-Japanese script means Japanese. English versus German is told from the words: marker
+Kanji or kana means the ja language. English versus German is told from the words: marker
 words of each language, umlauts and ß, and the words the base's own phrasings use in
-only one language. A question that fits either ("NRW?") is ambiguous and falls back to
+only one language. A question that fits either ("Ohio?") is ambiguous and falls back to
 the hint (the chat's earlier language or the user's Telegram language), then English,
 then the base's default.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from intents.lexicon import LANGUAGE_MARKERS
-from intents.normalise import has_japanese, is_japanese_word
+from intents.cues import cues
+from intents.text import has_cjk, is_cjk_word
 from knowledge import Language
 
 
@@ -31,17 +31,18 @@ class LanguageDetector:
         base_words = {w: next(iter(ls)) for w, ls in owners.items() if len(ls) == 1}
         # What each telling word adds to its languages' scores, looked up once per word.
         votes: dict[str, list[tuple[Language, float]]] = {}
-        for language, markers in LANGUAGE_MARKERS.items():
+        for language, table in cues().items():
+            markers = table.markers
             for w in markers:
                 votes.setdefault(w, []).append((language, 1.0))
         for w, owner in base_words.items():
-            if len(w) > 2 and not is_japanese_word(w):
+            if len(w) > 2 and not is_cjk_word(w):
                 votes.setdefault(w, []).append((owner, 0.5))
-        self._votes = {w: tuple(v) for w, v in votes.items() if not is_japanese_word(w)}
+        self._votes = {w: tuple(v) for w, v in votes.items() if not is_cjk_word(w)}
 
     def guess(self, original: str, words: Iterable[str]) -> Language | None:
         """The language the text is written in, or None when it could be either."""
-        if has_japanese(original):  # kana and kanji alike
+        if has_cjk(original):  # kana and kanji alike
             return "ja"
         scores: dict[Language, float] = {}
         votes = self._votes

@@ -1,6 +1,6 @@
 """Turning an entry into reply text: placeholders filled, figures and dates written per language.
 
-Figures live once, in the facts; answers name them (``{value:companies-nrw}``) and this
+Figures live once, in the facts; answers name them (``{value:companies-ohio}``) and this
 module writes them the way each language does: "13,752" / "13.752", "over 600" /
 "über 600" / "600以上". Quotes that are translations say so.
 """
@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
+
+from babel.dates import format_date as format_babel_date
 
 from intents.reply import SourceRef
-from intents.texts import MONTHS, language_name, text
+from intents.texts import language_name, text
 from knowledge import Entry, Evidence, Fact, KnowledgeBase, Language, Quote
 from knowledge.placeholders import PLACEHOLDER
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+# CLDR date patterns (day, month and year; month and year) as each language writes a date
+# in running text.
+_DATE_PATTERNS = {
+    "en": ("d MMMM y", "MMMM y"),
+    "de": ("d. MMMM y", "MMMM y"),
+    "ja": ("y年M月d日", "y年M月"),
+}
 _QUOTE_MARKS = {"en": ("“", "”"), "de": ("„", "“"), "ja": ("「", "」")}
 _QUALIFIERS = {
     "en": {"over": "over {n}", "about": "about {n}", "up_to": "up to {n}"},
@@ -44,23 +54,22 @@ def format_number(value: int | float, language: Language) -> str:
 
 
 def format_date(iso: str, language: Language) -> str:
-    """ "2017-09" -> "September 2017"; "2017-09-13" -> "13 September 2017"; else unchanged."""
+    """ "2017-09" -> "September 2017"; "2017-09-13" -> "13 September 2017"; else unchanged.
+
+    Month names and the order of day, month and year are CLDR's (Babel), per language.
+    """
     match = _ISO_DATE.match(iso.strip())
     if not match:
         return iso
-    year, month, day = match.group(1), int(match.group(2)), match.group(3)
+    year, month, day = int(match.group(1)), int(match.group(2)), match.group(3)
     if not 1 <= month <= 12:
         return iso
-    if language == "ja":
-        return f"{year}年{month}月" + (f"{int(day)}日" if day else "")
-    month_name = MONTHS.get(language, MONTHS["en"])[month - 1]
-    if day is None:
-        return f"{month_name} {year}"
-    return (
-        f"{int(day)}. {month_name} {year}"
-        if language == "de"
-        else f"{int(day)} {month_name} {year}"
-    )
+    try:
+        when = date(year, month, int(day) if day else 1)
+    except ValueError:
+        return iso
+    pattern = _DATE_PATTERNS.get(language, _DATE_PATTERNS["en"])[0 if day else 1]
+    return format_babel_date(when, pattern, locale=language if language in _DATE_PATTERNS else "en")
 
 
 def format_value(fact: Fact, language: Language) -> str:

@@ -6,7 +6,9 @@ renders the same ``Reply`` in its own way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from knowledge import Language
 
@@ -39,7 +41,7 @@ class Suggestion:
 
 @dataclass(frozen=True, slots=True)
 class Conversation:
-    """What a chat's next question may refer back to ("and in NRW?")."""
+    """What a chat's next question may refer back to ("and in Ohio?")."""
 
     last_entry: str | None = None
     last_question: str | None = None
@@ -60,6 +62,9 @@ class Reply:
     follow_ups: tuple[Suggestion, ...] = ()  # related questions
     best_candidate: str | None = None  # best entry even when not answered (for curators)
     context: Conversation = Conversation()  # the chat's context after this question
+    confidence: float = 0.0  # calibrated chance that the best entry is right, 0..1
+    # why: the analysis, candidates, constraints and decision (plain data, for --explain)
+    explanation: Mapping[str, Any] | None = field(default=None, compare=False)
 
     @property
     def entry(self) -> str | None:

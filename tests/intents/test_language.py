@@ -1,7 +1,7 @@
 import pytest
 
 from intents.language import LanguageDetector
-from intents.normalise import fold, words
+from intents.text import fold, words
 
 
 def guess(detector: LanguageDetector, text: str) -> str | None:
@@ -50,6 +50,6 @@ def test_reply_language_is_always_one_of_the_base() -> None:
 
 
 def test_base_words_tell_languages_apart() -> None:
-    detector = LanguageDetector(("en", "de"), {"en": {"ferry"}, "de": {"faehre"}})
+    detector = LanguageDetector(("en", "de"), {"en": {"ferry"}, "de": {fold("Fähre")}})
     assert guess(detector, "Fähre") == "de"
     assert guess(detector, "ferry") == "en"

@@ -48,10 +48,14 @@ def run_check(directory: Path, address_space: int = 3 * 1024 * MB) -> tuple[int,
     """``python -m bot check DIR`` in a child: exit status, output, peak RSS in MB, seconds.
 
     The child's address space is capped (``address_space``) so that a base that would eat
-    the machine fails there instead; the peak comes from ``wait4`` for that child alone.
+    the machine fails there instead. The peak is the child's own high-water mark (VmHWM,
+    printed at exit): ``wait4``'s ru_maxrss would also count the parent's pages that the
+    fork copied before exec, so a big test process would make a small child look big.
     """
     code = (
-        "import resource, runpy, sys;"
+        "import atexit, resource, runpy, sys;"
+        "atexit.register(lambda: print('\\nPEAK_KB', next(l.split()[1] for l in"
+        " open('/proc/self/status') if l.startswith('VmHWM'))));"
         f"resource.setrlimit(resource.RLIMIT_AS, ({address_space}, {address_space}));"
         "sys.argv = ['bot', 'check', sys.argv[1]];"
         "runpy.run_module('bot', run_name='__main__')"
@@ -66,10 +70,12 @@ def run_check(directory: Path, address_space: int = 3 * 1024 * MB) -> tuple[int,
     )
     assert child.stdout is not None
     output = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)
+    _, status, _usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
-    return child.returncode, output, usage.ru_maxrss // 1024, seconds
+    peaks = [line.split()[1] for line in output.splitlines() if line.startswith("PEAK_KB ")]
+    peak_kb = int(peaks[-1]) if peaks else 10**9  # no figure: the child died before exit
+    return child.returncode, output, peak_kb // 1024, seconds
 
 
 def located(problems: tuple[Problem, ...] | list[Problem], directory: Path) -> None:

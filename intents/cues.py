@@ -1,0 +1,167 @@
+"""The shape words of each language (``data/cues.yaml``): what a question asks for, whether it
+follows up on the previous one, whether it asks about now or the future."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from intents.text import fold, has_cjk, words
+
+DATA = Path(__file__).with_name("data") / "cues.yaml"
+
+# Kinds of answer a question may ask for.
+COUNT, PERSON, PLACE, TIME, LIST, YESNO = "count", "person", "place", "time", "list", "yesno"
+ASK_KINDS = (COUNT, PERSON, PLACE, TIME, LIST, YESNO)
+# What is counted is also recognised misspelt ("compnies", "residnets"): words this long,
+# within rapidfuzz's ratio 85 of a cue word (one letter dropped or swapped in eight).
+FUZZY_CUE_CHARS = 6
+FUZZY_CUE_SCORE = 85
+
+
+@dataclass(frozen=True, slots=True)
+class Phrases:
+    """Cue phrases of one kind: Latin ones as word tuples, kanji/kana ones as substrings."""
+
+    latin: frozenset[tuple[str, ...]]
+    cjk: tuple[str, ...]
+    longest: int
+    fuzzy_words: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> Phrases:
+        latin: set[tuple[str, ...]] = set()
+        cjk: list[str] = []
+        for phrase in phrases:
+            folded = fold(str(phrase), limit=None)
+            if has_cjk(folded) or not words(folded):
+                cjk.append(folded)
+            else:
+                latin.add(tuple(words(folded)))
+        longest = max((len(p) for p in latin), default=0)
+        fuzzy_words = tuple(
+            sorted(p[0] for p in latin if len(p) == 1 and len(p[0]) >= FUZZY_CUE_CHARS)
+        )
+        return cls(frozenset(latin), tuple(cjk), longest, fuzzy_words)
+
+    def found_in(self, folded: str, tokens: Sequence[str], fuzzy: bool = False) -> bool:
+        """Whether a phrase is in the text; ``fuzzy``: one-word phrases also misspelt
+        ("compnies"), for words of ``FUZZY_CUE_CHARS`` letters or more."""
+        if any(p in folded for p in self.cjk):
+            return True
+        if fuzzy and self.fuzzy_words:
+            for token in tokens:
+                if len(token) >= FUZZY_CUE_CHARS and process.extractOne(
+                    token, self.fuzzy_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUE_SCORE
+                ):
+                    return True
+        for n in range(1, self.longest + 1):
+            for i in range(len(tokens) - n + 1):
+                if tuple(tokens[i : i + n]) in self.latin:
+                    return True
+        return False
+
+    def starts(self, tokens: Sequence[str]) -> bool:
+        return any(tuple(tokens[:n]) in self.latin for n in range(1, self.longest + 1))
+
+    def ends(self, folded: str) -> bool:
+        stripped = folded.rstrip(" ?？!！.。")
+        return any(folded.endswith(p) or stripped.endswith(p) for p in self.cjk)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageCues:
+    markers: frozenset[str]
+    asks: dict[str, Phrases]
+    follow_up: Phrases
+    future: Phrases
+    present: Phrases
+    people: Phrases
+    organisations: Phrases
+    function: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, LanguageCues]:
+    with DATA.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    loaded: dict[str, LanguageCues] = {}
+    for language, section in data.items():
+        loaded[language] = LanguageCues(
+            markers=frozenset(fold(str(m), limit=None) for m in section.get("markers", ())),
+            asks={kind: Phrases.of(section["asks"].get(kind, ())) for kind in ASK_KINDS},
+            follow_up=Phrases.of(section.get("follow_up", ())),
+            future=Phrases.of(section.get("future", ())),
+            present=Phrases.of(section.get("present", ())),
+            people=Phrases.of(section.get("people", ())),
+            organisations=Phrases.of(section.get("organisations", ())),
+            function=frozenset(fold(str(w), limit=None) for w in section.get("function", ())),
+        )
+    return loaded
+
+
+def asked_kinds(folded: str, tokens: Sequence[str], language: str | None) -> frozenset[str]:
+    """What a question asks for; a yes/no question is one that opens with its verb."""
+    found: set[str] = set()
+    for lang in [language] if language in cues() else list(cues()):
+        table = cues()[lang]
+        for kind, phrases in table.asks.items():
+            if kind == YESNO:
+                if phrases.starts(tokens) or (phrases.cjk and phrases.ends(folded)):
+                    found.add(kind)
+            elif phrases.found_in(folded, tokens):
+                found.add(kind)
+    return frozenset(found)
+
+
+def any_language(
+    attribute: str, folded: str, tokens: Sequence[str], language: str | None, fuzzy: bool = False
+) -> bool:
+    """Whether a cue list (``future``, ``people`` …) of the text's language is found in it."""
+    languages = [language] if language in cues() else list(cues())
+    return any(
+        getattr(cues()[lang], attribute).found_in(folded, tokens, fuzzy) for lang in languages
+    )
+
+
+def content_terms(folded: str, terms: Sequence[str], language: str | None) -> tuple[str, ...]:
+    """The terms that say what a question is about: not function or cue words.
+
+    Kanji/kana terms are script runs; a run is content unless it is made of function words
+    and cue phrases only.
+    """
+    languages = [language] if language in cues() else list(cues())
+    function: set[str] = set()
+    cue_words: set[str] = set()
+    cue_cjk: list[str] = []
+    for lang in languages:
+        table = cues()[lang]
+        function |= table.function
+        for phrases in (
+            *table.asks.values(),
+            table.people,
+            table.organisations,
+            table.follow_up,
+            table.present,
+        ):
+            for phrase in phrases.latin:
+                cue_words.update(phrase)
+            cue_cjk += phrases.cjk
+    cjk_noise = sorted(function | set(cue_cjk), key=len, reverse=True)
+    kept: list[str] = []
+    for term in terms:
+        if has_cjk(term):
+            rest = term
+            for piece in cjk_noise:
+                if piece and has_cjk(piece):
+                    rest = rest.replace(piece, "")
+            if rest.strip():
+                kept.append(term)
+        elif term not in function and term not in cue_words and not term.isdigit():
+            kept.append(term)
+    return tuple(kept)

@@ -1,0 +1,364 @@
+"""The matcher: the pipeline's stages put together for one base, learned when the base loads.
+
+``Matcher(kb)`` analyses every phrasing of the base, fits the retrieval models, derives
+what each entry covers and calibrates the decision by cross-validation
+(``intents.decision``). ``match(analysis)`` then ranks the entries for one question,
+rules out those that cannot answer it (``intents.constraints``), and returns the
+calibrated confidence and the decision, with every fact behind them (``Match``).
+
+A base with the same fingerprint is learned once per process (``MODEL_CACHE`` bases).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+from rapidfuzz import fuzz, process
+
+from intents.analysis import Analyser, Analysis
+from intents.constraints import UNSAID, Coverage, RuledOut, entry_coverage, rule_out
+from intents.decision import (
+    ANSWER,
+    ANSWER_CONFIDENCE,
+    DECLINE,
+    MAX_SUGGESTIONS,
+    SUGGEST,
+    SUGGEST_CONFIDENCE,
+    Calibration,
+    HeldOut,
+    calibrate,
+    decide,
+    ranking_features,
+)
+from intents.names import KIND_FAMILY, NATIONALITY, PLACE
+from intents.retrieval import Retriever, Scores
+from intents.text import has_cjk
+from knowledge import KnowledgeBase, Language
+
+OUT_OF_SCOPE = Path(__file__).with_name("data") / "out_of_scope.yaml"
+# A negative this close to one of the base's own phrasings is something the base answers.
+NEGATIVE_OVERLAP = 90
+# Bases kept learned per process (the live one, the one being reloaded, tests' bases).
+MODEL_CACHE = 8
+# Candidates looked at per question: the answer, its runner-up, suggestions, and room
+# for entries ruled out ahead of them.
+CANDIDATES = 12
+# A content word counts as one the base uses when it is within this edit similarity of one
+# (a typo of it: "compnies"); shorter words must match exactly.
+FUZZY_WORD_CHARS = 5
+FUZZY_WORD_SCORE = 80
+
+
+@lru_cache(maxsize=1)
+def _out_of_scope() -> dict[str, tuple[str, ...]]:
+    with OUT_OF_SCOPE.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return {language: tuple(map(str, questions)) for language, questions in data.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    entry: str
+    score: float  # the ranking score (SVM margin plus edit similarity)
+    nearest: float  # cosine of the closest phrasing
+    similar: float  # edit similarity of the closest phrasing (re-ranked entries only)
+    confidence: float  # calibrated chance that this entry is the right one
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One question's ranking, what was ruled out and why, and the decision."""
+
+    analysis: Analysis
+    candidates: tuple[Candidate, ...]  # eligible, best first
+    ruled_out: tuple[RuledOut, ...]
+    confidence: float  # of the best eligible candidate; 0 when there is none
+    decision: str  # intents.decision.ANSWER / SUGGEST / DECLINE
+    features: tuple[float, ...] = ()
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+class Matcher:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.analyser = Analyser(kb)
+        self.entry_ids = list(kb.entries)
+        self._index = {entry_id: i for i, entry_id in enumerate(self.entry_ids)}
+        texts: list[str] = []
+        languages: list[Language] = []
+        labels: list[int] = []
+        for i, entry in enumerate(kb.entries.values()):
+            for language, phrasings in entry.questions.items():
+                for phrasing in phrasings:
+                    texts.append(phrasing)
+                    languages.append(language)
+                    labels.append(i)
+        self.phrasings = texts
+        self.phrasing_languages = languages
+        self.labels = np.asarray(labels, dtype=np.int64)
+        analyses = [
+            self.analyser.analyse(t, lang) for t, lang in zip(texts, languages, strict=True)
+        ]
+        chars = [a.char_document() for a in analyses]
+        words = [a.word_document() for a in analyses]
+        by_entry: list[list[Analysis]] = [[] for _ in self.entry_ids]
+        for analysis, label in zip(analyses, labels, strict=True):
+            by_entry[label].append(analysis)
+        self.coverage: list[Coverage] = [
+            entry_coverage(kb, entry, by_entry[i]) for i, entry in enumerate(kb.entries.values())
+        ]
+        # Every word the base uses (phrasings, answers, names), stemmed as questions are.
+        vocabulary = {t for a in analyses for t in a.terms}
+        for entry in kb.entries.values():
+            for language, answer in entry.answer.items():
+                vocabulary.update(self.analyser.analyse(answer, language).terms)
+        for entity in kb.entities.values():
+            for name in entity.all_names():
+                vocabulary.update(self.analyser.analyse(name).terms)
+        self.vocabulary = frozenset(vocabulary)
+        self._vocabulary_list = sorted(w for w in vocabulary if not has_cjk(w))
+        self._names = {e.id: next(iter(e.name.values()), e.id) for e in kb.entities.values()}
+        n = len(self.entry_ids)
+        self.retriever = Retriever(n).fit(chars, words, self.labels) if texts else None
+
+        def fit(rows: np.ndarray) -> Retriever:
+            return Retriever(n).fit(
+                [chars[i] for i in rows], [words[i] for i in rows], self.labels[rows]
+            )
+
+        def score(model: Retriever, rows: np.ndarray) -> Scores:
+            return model.score([chars[i] for i in rows], [words[i] for i in rows])
+
+        negatives = self._negatives(chars)
+        negative_analyses = [self.analyser.analyse(q, lang) for q, lang in negatives]
+
+        def score_negatives(model: Retriever) -> Scores:
+            return model.score(
+                [a.char_document() for a in negative_analyses],
+                [a.word_document() for a in negative_analyses],
+            )
+
+        def eligible(phrasing: int, model_scores: np.ndarray) -> np.ndarray:
+            return self._eligible(analyses[phrasing], model_scores)[0]
+
+        def negative_eligible(row: int, model_scores: np.ndarray) -> np.ndarray:
+            return self._eligible(negative_analyses[row], model_scores)[0]
+
+        self.held_out: list[HeldOut] = []
+        if self.retriever is not None:
+            self.calibration, self.held_out = calibrate(
+                fit,
+                score,
+                self.labels,
+                score_negatives if negatives else None,
+                self.retriever,
+                eligible,
+                negative_eligible,
+            )
+        else:
+            self.calibration = Calibration((0.0, 0.0, 0.0, 0.0), -50.0, 0, 0.0, 0, 0.0)
+
+    def _negatives(self, chars: list[str]) -> list[tuple[str, Language]]:
+        kept: list[tuple[str, Language]] = []
+        for language in self.kb.languages:
+            for question in _out_of_scope().get(language, ()):
+                folded = self.analyser.analyse(question, language).char_document()
+                best = process.extractOne(folded, chars, scorer=fuzz.ratio) if chars else None
+                if best is None or best[1] < NEGATIVE_OVERLAP:
+                    kept.append((question, language))
+        return kept
+
+    def entry_index(self, entry_id: str) -> int:
+        return self._index[entry_id]
+
+    def covered(self, entry_id: str) -> Coverage:
+        return self.coverage[self._index[entry_id]]
+
+    def closest_phrasing(self, analysis: Analysis, entry_id: str) -> str | None:
+        """The entry's phrasing closest to the question (for did-you-mean labels)."""
+        if self.retriever is None:
+            return None
+        scores = self.retriever.score([analysis.char_document()], [analysis.word_document()])
+        index, _ = self.retriever.closest(scores, 0, self._index[entry_id])
+        return self.phrasings[index] if index >= 0 else None
+
+    def match(self, analysis: Analysis) -> Match:
+        if self.retriever is None:
+            return Match(analysis, (), (), 0.0, DECLINE)
+        scores = self.retriever.score([analysis.char_document()], [analysis.word_document()])
+        eligible, ruled, order = self._eligible(analysis, scores.model[0])
+        # Entries beyond the candidates are not looked at; they stay eligible only as
+        # runners-up, so a lead is never measured against nothing.
+        best, _, features = ranking_features(scores, 0, eligible)
+        if best < 0 or not eligible[order].any():
+            return Match(analysis, (), tuple(ruled), 0.0, DECLINE)
+        confidence = self.calibration.confidence(features)
+        candidates = [self._candidate(scores, best, confidence)]
+        # Suggestions: the next eligible entries, each as confident as it would be were
+        # the ones above it not there.
+        mask = eligible.copy()
+        mask[best] = False
+        for i in order:
+            if len(candidates) >= MAX_SUGGESTIONS or not mask.any():
+                break
+            if not mask[i]:
+                continue
+            nxt, _, feats = ranking_features(scores, 0, mask)
+            if nxt != i:
+                continue
+            alone = self.calibration.confidence(feats)
+            mask[i] = False
+            if alone >= SUGGEST_CONFIDENCE:
+                candidates.append(self._candidate(scores, int(i), alone))
+        decision = decide(confidence)
+        sourced = self.covered(self.entry_ids[best]).sourced
+        if decision == ANSWER and analysis.asks_nothing and sourced:
+            decision = SUGGEST
+            ruled.append(
+                RuledOut(
+                    self.entry_ids[best],
+                    UNSAID,
+                    "the question asks nothing of its own (only names, question and"
+                    " function words); a fact is never stated for it",
+                )
+            )
+        unknown = self._unknown(analysis)
+        if decision == ANSWER and unknown and self.covered(self.entry_ids[best]).sourced:
+            decision = SUGGEST
+            ruled.append(
+                RuledOut(
+                    self.entry_ids[best],
+                    UNSAID,
+                    f"the base never mentions {', '.join(unknown)}: the question is about"
+                    " something else",
+                )
+            )
+        unsaid = self._unsaid(analysis, candidates)
+        if unsaid is not None and decision == ANSWER:
+            decision = SUGGEST
+            ruled.append(unsaid)
+        return Match(
+            analysis,
+            tuple(candidates),
+            tuple(ruled),
+            confidence,
+            decision,
+            tuple(float(f) for f in features),
+        )
+
+    def _unknown(self, analysis: Analysis) -> tuple[str, ...]:
+        """The question's content words the base never uses (not even misspelt), when they
+        are most of them: then the question is about something else."""
+        words_ = [w for w in analysis.content if not has_cjk(w)]
+        if not words_ or len(words_) < len(analysis.content):
+            return ()
+        unknown = [
+            word
+            for word in words_
+            if word not in self.vocabulary
+            and not (
+                len(word) >= FUZZY_WORD_CHARS
+                and process.extractOne(
+                    word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD_SCORE
+                )
+            )
+        ]
+        return tuple(unknown) if 2 * len(unknown) > len(words_) else ()
+
+    def _eligible(
+        self, analysis: Analysis, model_scores: np.ndarray
+    ) -> tuple[np.ndarray, list[RuledOut], np.ndarray]:
+        """The constraint stage over the best ``CANDIDATES``: who may answer, who may not."""
+        eligible = np.ones(len(self.entry_ids), dtype=bool)
+        ruled: list[RuledOut] = []
+        k = min(CANDIDATES, len(self.entry_ids))
+        top = np.argpartition(-model_scores, k - 1)[:k]
+        order = top[np.argsort(-model_scores[top], kind="stable")]
+        for i in order:
+            reason = rule_out(self.entry_ids[i], self.coverage[i], analysis, self._names)
+            if reason is not None:
+                eligible[i] = False
+                ruled.append(reason)
+        return eligible, ruled, order
+
+    def _unsaid(self, analysis: Analysis, candidates: list[Candidate]) -> RuledOut | None:
+        """The question does not say which of two plausible entries it means.
+
+        "How many?" fits the count of companies and the count of residents alike: when the
+        best entry and a runner-up good enough to suggest cover different things of one
+        kind (places, nationalities, what is counted) and the question names nothing of
+        that kind, answering would pick one at random; the user is asked instead. A rival
+        is a runner-up that would be answered were the best entry not there.
+        """
+        if len(candidates) < 2:
+            return None
+        best = self.covered(candidates[0].entry)
+        named = {KIND_FAMILY.get(m.kind, m.kind) for m in analysis.mentions}
+        for other in candidates[1:]:
+            if other.confidence < ANSWER_CONFIDENCE:
+                continue  # not a rival: it would not be answered even alone
+            runner = self.covered(other.entry)
+            for family in (PLACE, NATIONALITY) if analysis.counting else ():
+                mine, theirs = best.covers.get(family), runner.covers.get(family)
+                if family not in named and mine and theirs and mine != theirs:
+                    return RuledOut(
+                        candidates[0].entry,
+                        UNSAID,
+                        f"the question names no {family}; {candidates[0].entry} and"
+                        f" {other.entry} differ in it",
+                    )
+            counted = analysis.counts_people or analysis.counts_organisations
+            if (
+                analysis.counting
+                and not counted
+                and best.counts
+                and runner.counts
+                and best.counts != runner.counts
+            ):
+                return RuledOut(
+                    candidates[0].entry,
+                    UNSAID,
+                    f"the question does not say what it counts; {candidates[0].entry} counts"
+                    f" {best.counts}, {other.entry} {runner.counts}",
+                )
+        return None
+
+    def _candidate(self, scores: Scores, entry: int, confidence: float) -> Candidate:
+        return Candidate(
+            self.entry_ids[entry],
+            round(float(scores.model[0, entry]), 4),
+            round(float(scores.nearest[0, entry]), 4),
+            round(float(scores.similar[0, entry]), 4),
+            round(confidence, 4),
+        )
+
+
+_CACHE: OrderedDict[str, Matcher] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def matcher_for(kb: KnowledgeBase) -> Matcher:
+    """The base's matcher, learned once per fingerprint (bases without one: every time)."""
+    key = kb.fingerprint
+    if not key:
+        return Matcher(kb)
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None and cached.kb.entries.keys() == kb.entries.keys():
+            _CACHE.move_to_end(key)
+            return cached
+    matcher = Matcher(kb)
+    with _LOCK:
+        _CACHE[key] = matcher
+        while len(_CACHE) > MODEL_CACHE:
+            _CACHE.popitem(last=False)
+    return matcher

@@ -1,0 +1,445 @@
+"""Question in, ``Reply`` out: the one function every face calls.
+
+``Responder(kb)`` learns the base once (``intents.matcher``); ``reply`` then runs the
+pipeline for one question:
+
+1. **analyse** it (``intents.analysis``): language, terms, typed mentions, what it asks;
+2. a short question that refers back ("and in Ohio?", "und die Koreaner?", "韓国人は？") is
+   also read as the previous question with what it re-specifies replaced;
+3. **retrieve** and **constrain** (``intents.matcher``): entries ranked, those that cannot
+   answer ruled out with the reason;
+4. **decide** (``intents.decision``) from the calibrated confidence: answer, "did you mean",
+   or decline; a company the base names is answered from what the base says of it, one it
+   does not name gets an honest "the release does not name X";
+5. **build** the reply (``intents.render``): the entry's answer with its figures and
+   sources, in the user's language.
+
+Every reply carries ``explanation``: the analysis, the candidates with their scores and
+confidence, what was ruled out and why, and the decision (``python -m bot ask --explain``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from intents.analysis import Analysis
+from intents.cues import TIME as TIME_KIND
+from intents.cues import cues
+from intents.decision import ANSWER as DECIDED_ANSWER
+from intents.decision import (
+    ANSWER_CONFIDENCE,
+    SUGGEST,
+    SUGGEST_CONFIDENCE,
+)
+from intents.matcher import Match, Matcher, matcher_for
+from intents.names import COMPANY as COMPANY_KIND
+from intents.names import KIND_FAMILY
+from intents.render import Renderer, localized
+from intents.reply import (
+    ANSWER,
+    COMPANY,
+    DID_YOU_MEAN,
+    EMPTY,
+    NOT_ON_FILE,
+    UNKNOWN_COMPANY,
+    Conversation,
+    Reply,
+    SourceRef,
+    Suggestion,
+)
+from intents.sentences import sentences
+from intents.text import MAX_QUESTION_CHARS, words
+from intents.texts import text
+from knowledge import KnowledgeBase, Language
+
+log = logging.getLogger(__name__)
+
+MAX_SUGGESTIONS = 3
+MAX_FOLLOW_UPS = 3
+# A message this short (in words; kanji/kana: characters / 3) may refer back to the
+# previous question even without "and" or "what about": "Ohio?", "in Köln?".
+FOLLOW_UP_WORDS = 4
+
+
+class Responder:
+    """Answers questions from one knowledge base; build once, call ``reply`` often."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.matcher: Matcher = matcher_for(kb)
+        self.analyser = self.matcher.analyser
+        self.detector = self.analyser.detector
+        self.renderer = Renderer(kb)
+        self.companies = tuple(e.id for e in kb.entities.values() if e.kind == "company")
+        self._answers: dict[
+            tuple[str, Language], tuple[str, tuple[SourceRef, ...], tuple[Suggestion, ...]]
+        ] = {}
+        self._naming: dict[str, list[str]] = {}
+        for entry in kb.entries.values():
+            for entity in entry.entities:
+                self._naming.setdefault(entity, []).append(entry.id)
+
+    # -- the one entry point -------------------------------------------------------
+
+    def reply(
+        self,
+        question: str,
+        context: Conversation | None = None,
+        language_hint: Language | None = None,
+        language: Language | None = None,
+    ) -> Reply:
+        """The reply to ``question`` in that chat's ``context``; never raises.
+
+        ``language_hint`` (the user's Telegram language) decides only for questions that
+        fit any language ("Ohio?"). ``language`` (the user's own choice, /language) is the
+        reply language whatever the question's, when the base has it.
+        """
+        context = context if isinstance(context, Conversation) else Conversation()
+        chosen = language if language in self.kb.languages else None
+        try:
+            return self._reply(str(question), context, language_hint, chosen)
+        except Exception:  # a reply must always come back; the cause goes to the log
+            log.exception("could not answer a question of %d characters", len(str(question)))
+            reply_language = chosen or self.detector.choose(None, context.language, language_hint)
+            return Reply(
+                question=str(question)[:MAX_QUESTION_CHARS],
+                language=reply_language,
+                answered=False,
+                kind=NOT_ON_FILE,
+                text=text("not_on_file", reply_language),
+                context=context,
+            )
+
+    def answer_entry(self, entry_id: str, language: Language, question: str | None = None) -> Reply:
+        """The answer of one entry, as when a suggestion button is pressed."""
+        language = self.detector.choose(language)
+        asked = question or self.label(entry_id, language)
+        return self._answer(asked, entry_id, language, 1.0, asked, {})
+
+    def label(self, entry_id: str, language: Language, preferred: str | None = None) -> str:
+        """A phrasing of the entry in ``language`` to show on a button."""
+        questions = self.kb.entries[entry_id].questions
+        if preferred and preferred in questions.get(language, ()):
+            return preferred
+        if questions.get(language):
+            return questions[language][0]
+        for phrasings in questions.values():
+            if phrasings:
+                return phrasings[0]
+        return entry_id
+
+    # -- the pipeline ----------------------------------------------------------------
+
+    def _reply(
+        self, question: str, context: Conversation, hint: Language | None, chosen: Language | None
+    ) -> Reply:
+        question = question[:MAX_QUESTION_CHARS]
+        guess = self.analyser.guess_language(question)
+        language = chosen or self.detector.choose(guess, context.language, hint)
+        if not any(ch.isalnum() for ch in question):
+            return Reply(
+                question=question,
+                language=language,
+                answered=False,
+                kind=EMPTY,
+                text=self._empty_text(language),
+                context=context,
+            )
+        analysis = self.analyser.analyse(question, guess or language)
+        match = self.matcher.match(analysis)
+        explanation: dict[str, Any] = {"follow_up": None, "sentence": None}
+        parts = sentences(question)
+        if len(parts) > 1 and match.decision != DECIDED_ANSWER:
+            # "We're a game studio from Fukuoka. How many …?": the question is one of the
+            # sentences; an introduction around it only blurs the match.
+            for part in parts:
+                part_match = self.matcher.match(self.analyser.analyse(part, guess or language))
+                if part_match.decision == DECIDED_ANSWER and (
+                    match.decision != DECIDED_ANSWER or part_match.confidence > match.confidence
+                ):
+                    match, analysis = part_match, part_match.analysis
+                    explanation["sentence"] = part
+        asked: str | None = question
+        if context.last_question:
+            combined = self._follow_up(analysis, context, language)
+            if combined is not None:
+                follow = self.matcher.match(combined)
+                if follow.decision == DECIDED_ANSWER and (
+                    match.decision != DECIDED_ANSWER or follow.confidence > match.confidence
+                ):
+                    explanation["follow_up"] = combined.question
+                    match, analysis, asked = follow, combined, None
+                    if guess is None and chosen is None and context.language in self.kb.languages:
+                        language = context.language
+        explanation.update(self.explain(match))
+        company = self._company_reply(question, match, language, explanation)
+        if company is not None:
+            return company
+        best = match.best
+        if best is not None and match.decision == DECIDED_ANSWER:
+            return self._answer(question, best.entry, language, best.confidence, asked, explanation)
+        if best is not None and match.decision == SUGGEST:
+            return self._did_you_mean(question, match, language, explanation)
+        return Reply(
+            question=question,
+            language=language,
+            answered=False,
+            kind=NOT_ON_FILE,
+            text=text("not_on_file", language),
+            score=round(match.confidence * 100, 1),
+            best_candidate=best.entry if best else None,
+            context=Conversation(None, question, language),
+            confidence=match.confidence,
+            explanation=explanation,
+        )
+
+    def _follow_up(
+        self, fragment: Analysis, context: Conversation, language: Language
+    ) -> Analysis | None:
+        """The previous question re-specified by a short fragment, or None if it is not one."""
+        tokens = words(fragment.folded)
+        table = cues().get(fragment.language or language)
+        explicit = table is not None and (
+            table.follow_up.starts(tokens) or table.follow_up.ends(fragment.folded)
+        )
+        short = len(tokens) <= FOLLOW_UP_WORDS and (
+            not fragment.folded or len(fragment.folded) <= FOLLOW_UP_WORDS * 8
+        )
+        if not (explicit or short):
+            return None
+        previous_language = self.analyser.guess_language(context.last_question or "")
+        previous = self.analyser.analyse(
+            context.last_question or "", previous_language or context.language or language
+        )
+        families = {KIND_FAMILY.get(m.kind, m.kind) for m in fragment.mentions}
+        if families - {KIND_FAMILY.get(m.kind, m.kind) for m in previous.mentions}:
+            # "Is Acme in Ohio?" after a question about places names a company: a new
+            # subject, not the previous question re-specified.
+            return None
+        dropped = {
+            m.surface for m in previous.mentions if KIND_FAMILY.get(m.kind, m.kind) in families
+        }
+        kept = previous.folded
+        for surface in sorted(dropped, key=len, reverse=True):
+            kept = kept.replace(surface, " ")
+        if fragment.counts_people and not previous.counts_people:
+            kept = self._without(kept, "organisations", previous.language)
+        elif fragment.counts_organisations and not previous.counts_organisations:
+            kept = self._without(kept, "people", previous.language)
+        follow_up = table.follow_up if table else None
+        rest = fragment.question
+        if follow_up is not None and tokens and follow_up.starts(tokens):
+            # "and in Ohio?" adds "in Ohio", not "and"
+            for n in range(follow_up.longest, 0, -1):
+                if tuple(tokens[:n]) in follow_up.latin:
+                    rest = " ".join(tokens[n:])
+                    break
+        combined = f"{kept} {rest}".strip()
+        return self.analyser.analyse(combined, previous.language or language)
+
+    @staticmethod
+    def _without(folded: str, cue: str, language: Language | None) -> str:
+        table = cues().get(language or "")
+        if table is None:
+            return folded
+        phrases = getattr(table, cue)
+        kept = [w for w in words(folded) if (w,) not in phrases.latin]
+        for cjk in phrases.cjk:
+            kept = [w.replace(cjk, " ") for w in kept]
+        return " ".join(kept)
+
+    # -- replies ------------------------------------------------------------------
+
+    def _company_reply(
+        self, question: str, match: Match, language: Language, explanation: dict[str, Any]
+    ) -> Reply | None:
+        """A company question that no entry covering that company answers."""
+        companies = [m for m in match.analysis.mentions if m.kind == COMPANY_KIND]
+        if not companies:
+            return None
+        best = match.best
+        named = {m.ref for m in companies}
+        if best is not None and match.decision == DECIDED_ANSWER:
+            covered = self.matcher.covered(best.entry).covers.get(COMPANY_KIND, frozenset())
+            # An entry about these very companies answers it; a list of many companies
+            # that happens to include one is not about it.
+            if named & covered and len(covered) <= len(named) + 1:
+                return None
+        if match.analysis.counting or TIME_KIND in match.analysis.asks:
+            return None  # "how many employees does X have": not what a company reply says
+        known = list(
+            dict.fromkeys(m.ref for m in companies if m.known and m.ref in self.kb.entities)
+        )
+        unknown = list(dict.fromkeys(m.surface for m in companies if not m.known))
+        explanation["decision"] = "company" if known and not unknown else "unknown_company"
+        if known and not unknown:
+            return self._company_answer(question, known, language, explanation)
+        return self._unknown_company(question, unknown, language, explanation)
+
+    def _company_answer(
+        self, question: str, company_ids: list[str], language: Language, explanation: dict[str, Any]
+    ) -> Reply:
+        paragraphs = []
+        evidence = []
+        for cid in company_ids:
+            entity = self.kb.entities[cid]
+            description = localized(entity.description, language, self.kb.default_language)
+            paragraphs.append(description or self.renderer.entity_name(cid, language))
+            if entity.evidence is not None:
+                evidence.append(entity.evidence)
+        follow_ups = [
+            Suggestion(entry_id, self.label(entry_id, language))
+            for cid in company_ids
+            for entry_id in self._naming.get(cid, ())
+        ]
+        return Reply(
+            question=question,
+            language=language,
+            answered=True,
+            kind=COMPANY,
+            text="\n\n".join(paragraphs),
+            entries=tuple(company_ids),
+            score=100.0,
+            sources=self.renderer.sources(tuple(dict.fromkeys(evidence)), language),
+            follow_ups=tuple(follow_ups[:MAX_FOLLOW_UPS]),
+            context=Conversation(None, question, language),
+            confidence=1.0,
+            explanation=explanation,
+        )
+
+    def _unknown_company(
+        self, question: str, shown: list[str], language: Language, explanation: dict[str, Any]
+    ) -> Reply:
+        separator = text("list_separator", language)
+        names = [self._display(s) for s in shown]
+        lines = [
+            text("unknown_company", language, company=separator.join(names))
+            if names
+            else text("unknown_company_generic", language)
+        ]
+        if self.companies:
+            listed = separator.join(self.renderer.entity_name(c, language) for c in self.companies)
+            lines.append(text("named_companies", language, companies=listed))
+        return Reply(
+            question=question,
+            language=language,
+            answered=False,
+            kind=UNKNOWN_COMPANY,
+            text="\n".join(lines),
+            context=Conversation(None, question, language),
+            explanation=explanation,
+        )
+
+    @staticmethod
+    def _display(surface: str) -> str:
+        return (
+            surface if not surface.isascii() else " ".join(w.capitalize() for w in surface.split())
+        )
+
+    def _empty_text(self, language: Language) -> str:
+        first = next(iter(self.kb.entries), None)
+        if first is None:
+            return text("empty", language)
+        return text("empty_example", language, example=self.label(first, language))
+
+    def _answer(
+        self,
+        question: str,
+        entry_id: str,
+        language: Language,
+        confidence: float,
+        asked: str | None,
+        explanation: Mapping[str, Any],
+    ) -> Reply:
+        parts = self._answers.get((entry_id, language))
+        if parts is None:
+            parts = self._answers[(entry_id, language)] = self._answer_parts(entry_id, language)
+        answer, sources, follow_ups = parts
+        return Reply(
+            question=question,
+            language=language,
+            answered=True,
+            kind=ANSWER,
+            text=answer,
+            entries=(entry_id,),
+            score=round(confidence * 100, 1),
+            sources=sources,
+            follow_ups=follow_ups,
+            best_candidate=entry_id,
+            context=Conversation(entry_id, asked or self.label(entry_id, language), language),
+            confidence=confidence,
+            explanation=dict(explanation),
+        )
+
+    def _answer_parts(
+        self, entry_id: str, language: Language
+    ) -> tuple[str, tuple[SourceRef, ...], tuple[Suggestion, ...]]:
+        entry = self.kb.entries[entry_id]
+        follow_ups = tuple(
+            Suggestion(r, self.label(r, language)) for r in entry.related if r in self.kb.entries
+        )[:MAX_FOLLOW_UPS]
+        return (
+            self.renderer.answer(entry, language),
+            self.renderer.entry_sources(entry, language),
+            follow_ups,
+        )
+
+    def _did_you_mean(
+        self, question: str, match: Match, language: Language, explanation: dict[str, Any]
+    ) -> Reply:
+        suggestions = tuple(
+            Suggestion(c.entry, self.label(c.entry, language))
+            for c in match.candidates[:MAX_SUGGESTIONS]
+        )
+        bullet = text("bullet", language)
+        lines = [text("did_you_mean", language)] + [bullet + s.question for s in suggestions]
+        best = match.best
+        return Reply(
+            question=question,
+            language=language,
+            answered=False,
+            kind=DID_YOU_MEAN,
+            text="\n".join(lines),
+            score=round(match.confidence * 100, 1),
+            suggestions=suggestions,
+            best_candidate=best.entry if best else None,
+            context=Conversation(None, question, language),
+            confidence=match.confidence,
+            explanation=explanation,
+        )
+
+    # -- explanation -----------------------------------------------------------------
+
+    def explain(self, match: Match) -> dict[str, Any]:
+        """What ``ask --explain`` prints: every fact behind a decision, as plain data."""
+        calibration = self.matcher.calibration
+        return {
+            "analysis": match.analysis.describe(),
+            "candidates": [
+                {
+                    "entry": c.entry,
+                    "score": c.score,
+                    "nearest_phrasing": c.nearest,
+                    "edit_similarity": c.similar,
+                    "confidence": c.confidence,
+                }
+                for c in match.candidates
+            ],
+            "ruled_out": [
+                {"entry": r.entry, "reason": r.reason, "why": r.detail} for r in match.ruled_out
+            ],
+            "features": dict(
+                zip(("score", "lead", "nearest", "similar"), match.features, strict=False)
+            ),
+            "confidence": round(match.confidence, 4),
+            "decision": match.decision,
+            "thresholds": {"answer": ANSWER_CONFIDENCE, "suggest": SUGGEST_CONFIDENCE},
+            "calibration": {
+                "held_out_phrasings": calibration.held_out,
+                "reached_own_entry": round(calibration.reached, 4),
+                "negatives": calibration.negatives,
+                "negatives_answered": round(calibration.answered_negatives, 4),
+            },
+        }

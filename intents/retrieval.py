@@ -1,0 +1,193 @@
+"""Retrieval: score every entry of a base for a question, with models learned from the base.
+
+Two views of a text, stacked into one TF-IDF vector:
+
+* character 2-5-grams within word bounds: typos, compounds ("Investitionsstandort"),
+  inflections and kanji and kana (which have no spaces) without a tokenizer or a word list;
+* words and word pairs, plus one token per base entity the text names, so the spellings
+  of one place ("sfld", "Springfield", "スプリングフィールド") count as the same word.
+
+Two scorers over those vectors:
+
+* a linear SVM (scikit-learn's ``LinearSVC``), one-vs-rest over the entries, trained on the
+  base's phrasings: it learns which n-grams tell one entry from the others;
+* nearest phrasing: the cosine of the question to each entry's closest phrasing, which
+  keeps a phrasing a curator adds reachable word for word;
+* re-ranking of the ``RERANK`` best entries by the edit similarity (rapidfuzz's
+  ``fuzz.ratio``) of the question to each one's closest phrasing: the ranking score is the
+  SVM's plus that similarity (0..1). On the benchmark dev splits it adds 0.5 to 1.5
+  points of top-1 in every language (CLINC150 93.2 -> 93.6, xSID ja 95.9 -> 97.3).
+
+The SVM's cost grows with entries x phrasings; above ``MAX_TRAINED_ENTRIES`` entries the
+first scorer is the cosine to each entry's centroid instead (Rocchio), which needs no
+training. Measured in ``python -m bench`` and ``bench/external.py``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from scipy import sparse
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+from sklearn.svm import LinearSVC
+
+# n-gram ranges: 2-5 characters is the range the text-classification literature settles
+# on for short texts (Cavnar & Trenkle; scikit-learn's own text examples); on the
+# benchmark dev splits 2-5 beat 2-4 and 3-5 (CLINC150 val, in-scope top-1).
+CHAR_NGRAMS = (2, 5)
+WORD_NGRAMS = (1, 2)
+# Classes are weighted "balanced": how many phrasings an entry has says how much a curator
+# wrote, not how often it is asked (+1 to +3 points of top-1 on the xSID dev halves).
+# LinearSVC's regularisation: scikit-learn's default C=1.0; on the benchmark dev splits
+# 0.5 and 2 were within half a point of it, so the default stays.
+SVM_C = 0.5
+# Above this many entries, one-vs-rest training takes longer than a reload should
+# (about 8 s for 1,000 entries x 10 phrasings on this project's 2-core machine): the
+# centroid scorer takes over.
+MAX_TRAINED_ENTRIES = 1000
+# Entries re-ranked by edit similarity: the right entry is among the SVM's best 20 for
+# 99.9 % of CLINC150's val questions, and 20 entries' phrasings are a few hundred strings.
+RERANK = 20
+# How much the edit similarity (0..1) counts against the SVM margin: 1 and 2 tie on the
+# benchmark dev splits; 1 is the smaller change.
+SIMILARITY_WEIGHT = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Per question, per entry: the model's score and the nearest phrasing's cosine."""
+
+    model: np.ndarray  # shape (questions, entries): the ranking score
+    nearest: np.ndarray  # shape (questions, entries), 0..1
+    similar: np.ndarray  # shape (questions, entries): best edit similarity 0..1 (re-ranked only)
+    vectors: sparse.csr_matrix  # the questions' TF-IDF vectors
+
+
+class Retriever:
+    """Scores entries for questions; ``fit`` learns from (document, entry index) pairs."""
+
+    def __init__(self, n_entries: int) -> None:
+        self.n_entries = n_entries
+        self.trained = n_entries <= MAX_TRAINED_ENTRIES
+
+    def fit(
+        self, char_docs: Sequence[str], word_docs: Sequence[str], labels: Sequence[int] | np.ndarray
+    ) -> Retriever:
+        self._chars = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=CHAR_NGRAMS,
+            sublinear_tf=True,
+            lowercase=False,
+            dtype=np.float32,
+        )
+        self._words = TfidfVectorizer(
+            analyzer="word",
+            ngram_range=WORD_NGRAMS,
+            sublinear_tf=True,
+            lowercase=False,
+            token_pattern=r"\S+",
+            dtype=np.float32,
+        )
+        matrix = self._stack(
+            self._chars.fit_transform(char_docs), self._words.fit_transform(word_docs)
+        )
+        labels_array = np.asarray(labels, dtype=np.int64)
+        order = np.argsort(labels_array, kind="stable")
+        self._texts = [char_docs[i] for i in order]
+        self._phrasings = matrix[order].T.tocsr()  # features x phrasings, grouped by entry
+        self._phrasing_ids = order
+        sorted_labels = labels_array[order]
+        self._starts = np.searchsorted(sorted_labels, np.arange(self.n_entries))
+        self._has_phrasings = np.bincount(labels_array, minlength=self.n_entries) > 0
+        present = np.unique(labels_array)
+        if self.trained and len(present) > 1:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                svm = LinearSVC(C=SVM_C, class_weight="balanced").fit(matrix, labels_array)
+            coef = np.zeros((self.n_entries, matrix.shape[1]), dtype=np.float32)
+            intercept = np.full(self.n_entries, -10.0, dtype=np.float32)
+            classes = svm.classes_
+            if len(classes) == 2:  # binary: one hyperplane, the first class negative
+                coef[classes[1]], intercept[classes[1]] = svm.coef_[0], svm.intercept_[0]
+                coef[classes[0]], intercept[classes[0]] = -svm.coef_[0], -svm.intercept_[0]
+            else:
+                coef[classes] = svm.coef_
+                intercept[classes] = svm.intercept_
+            self._coef = coef.T.copy()  # features x entries
+            self._intercept = intercept
+        else:
+            self.trained = False
+            indicator = sparse.csr_matrix(
+                (
+                    np.ones(len(labels_array), dtype=np.float32),
+                    (labels_array, np.arange(len(labels_array))),
+                ),
+                shape=(self.n_entries, len(labels_array)),
+            )
+            centroids = normalize(indicator @ matrix)
+            self._coef = centroids.T.tocsr()
+            self._intercept = np.zeros(self.n_entries, dtype=np.float32)
+        return self
+
+    @staticmethod
+    def _stack(chars: sparse.spmatrix, words_: sparse.spmatrix) -> sparse.csr_matrix:
+        return normalize(sparse.hstack([chars, words_], format="csr"))
+
+    def vectors(self, char_docs: Sequence[str], word_docs: Sequence[str]) -> sparse.csr_matrix:
+        return self._stack(self._chars.transform(char_docs), self._words.transform(word_docs))
+
+    def score(self, char_docs: Sequence[str], word_docs: Sequence[str]) -> Scores:
+        vectors = self.vectors(char_docs, word_docs)
+        model = vectors @ self._coef
+        model = np.asarray(model.todense() if sparse.issparse(model) else model) + self._intercept
+        if not self.trained:
+            model = np.where(self._has_phrasings, model, -1.0)
+        cosines = (vectors @ self._phrasings).toarray()  # questions x phrasings, by entry
+        n = cosines.shape[0]
+        nearest = np.zeros((n, self.n_entries), dtype=np.float32)
+        if cosines.shape[1]:
+            starts = self._starts.clip(max=cosines.shape[1] - 1)
+            best = np.maximum.reduceat(cosines, starts, axis=1)
+            nearest = np.where(self._has_phrasings, best, 0.0).astype(np.float32)
+        similar = self._similarity(char_docs, model)
+        model = model + SIMILARITY_WEIGHT * similar
+        return Scores(model.astype(np.float32), nearest, similar, vectors)
+
+    def _similarity(self, char_docs: Sequence[str], model: np.ndarray) -> np.ndarray:
+        similar = np.zeros(model.shape, dtype=np.float32)
+        k = min(RERANK, self.n_entries)
+        if k == 0 or not self._texts:
+            return similar
+        top = np.argpartition(-model, k - 1, axis=1)[:, :k]
+        ends = np.append(self._starts[1:], len(self._texts))
+        for row, question in enumerate(char_docs):
+            entries = [int(e) for e in top[row] if self._has_phrasings[e]]
+            texts: list[str] = []
+            bounds: list[int] = []
+            for entry in entries:
+                bounds.append(len(texts))
+                texts += self._texts[self._starts[entry] : ends[entry]]
+            if not texts:
+                continue
+            ratios = process.cdist([question], texts, scorer=fuzz.ratio, dtype=np.float32)[0]
+            best = np.maximum.reduceat(ratios, bounds) / 100.0
+            similar[row, entries] = best
+        return similar
+
+    def closest(self, scores: Scores, row: int, entry: int) -> tuple[int, float]:
+        """The entry's phrasing closest to question ``row`` (its index in ``fit``'s order)."""
+        lo = int(self._starts[entry])
+        hi = (
+            int(self._starts[entry + 1]) if entry + 1 < self.n_entries else self._phrasings.shape[1]
+        )
+        if hi <= lo:
+            return -1, 0.0
+        cosines = (scores.vectors[row] @ self._phrasings[:, lo:hi]).toarray().ravel()
+        best = int(cosines.argmax())
+        return int(self._phrasing_ids[lo + best]), float(cosines[best])

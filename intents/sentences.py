@@ -1,0 +1,38 @@
+"""Sentences of a message: where one ends in English, German and ja.
+
+A sentence ends at ``.``, ``!`` or ``?`` followed by a space or the end (so "ACME.INC",
+"Dr. Smith" and "3.5" stay whole only when no space follows: "Dr." before a name is
+the one common case, kept together by ``_ABBREVIATION``), at the ja full stops 。！？ wherever
+they stand, and at a line break.
+"""
+
+from __future__ import annotations
+
+import re
+
+_END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+|(?<=[。！？])|\n+")
+# Abbreviations that end in a dot and go on: titles before names, "no." before a number.
+_ABBREVIATION = re.compile(
+    r"(?:^|\s)(?:dr|mr|mrs|ms|prof|st|no|nr|ca|bzw|z\.b|u\.a|etc|vs|approx|inc|ltd|co|jp|jap)\.$",
+    re.IGNORECASE,
+)
+_QUESTION_END = re.compile(r"[?？]\s*$")
+
+
+def sentences(message: str) -> list[str]:
+    """The message's sentences in order, stripped, empty ones dropped."""
+    pieces = [p for p in _END.split(message) if p is not None]
+    merged: list[str] = []
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        if merged and _ABBREVIATION.search(merged[-1]):
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return merged
+
+
+def is_question(sentence: str) -> bool:
+    return bool(_QUESTION_END.search(sentence))
