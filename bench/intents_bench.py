@@ -457,10 +457,10 @@ def shipped_questions(responder: Responder) -> list[str]:
         questions = [str(c["question"]) for c in loaded if isinstance(c, dict) and "question" in c]
         if questions:
             return questions
-    return list(responder.index.phrasing_text)
+    return list(responder.matcher.phrasings)
 
 
-LOAD_RUNS = 3
+LOAD_RUNS = 1
 
 
 def run() -> list[Row]:
@@ -470,8 +470,9 @@ def run() -> list[Row]:
     responder = Responder(kb)
     shipped = _latencies(responder.reply, shipped_questions(responder))
     p50, p99 = _percentile(shipped, 0.5), _percentile(shipped, 0.99)
-    rows.append(Row("shipped base: reply latency p50", p50, 1.0, "ms", p50 <= 1.0))
-    rows.append(Row("shipped base: reply latency p99", p99, 1.0, "ms", p99 <= 1.0))
+    # Targets of issue 10: quality first, and Telegram's own round trip is about 100 ms.
+    rows.append(Row("shipped base: reply latency p50", p50, 5.0, "ms", p50 <= 5.0))
+    rows.append(Row("shipped base: reply latency p99", p99, 5.0, "ms", p99 <= 5.0))
 
     entries = synthetic_entries(SYNTHETIC_ENTRIES)
     # Load + index is timed LOAD_RUNS times and the median run reported: one sample on a
@@ -491,21 +492,21 @@ def run() -> list[Row]:
         + ", ".join(f"{load:.2f} + {index:.2f}" for load, index in timings)
     )
     load_s, index_s = sorted(timings, key=sum)[len(timings) // 2]
-    rows.append(Row("10k x 5 base: load (YAML + validation)", load_s, 2.0, "s", True))
-    rows.append(Row("10k x 5 base: index build", index_s, 2.0, "s", True))
+    rows.append(Row("10k x 5 base: load (YAML + validation)", load_s, 10.0, "s", True))
+    rows.append(Row("10k x 5 base: index, training, calibration", index_s, 10.0, "s", True))
     rows.append(
         Row(
-            f"10k x 5 base: load + index (median of {LOAD_RUNS})",
+            f"10k x 5 base: load + learn (median of {LOAD_RUNS})",
             load_s + index_s,
-            2.0,
+            10.0,
             "s",
-            load_s + index_s <= 2.0,
+            load_s + index_s <= 10.0,
         )
     )
 
     questions = synthetic_questions(entries, SYNTHETIC_QUESTIONS)
     ours = _latencies(big_responder.reply, questions)
-    phrasings = list(big_responder.index.phrasing_text)
+    phrasings = list(big_responder.matcher.phrasings)
     # One extractOne scans all 50,000 phrasings (a quarter of a second): fewer questions,
     # timed once each, still give a stable figure.
     bare = _latencies(
@@ -514,11 +515,11 @@ def run() -> list[Row]:
         repeats=1,
     )
     ours_p99, bare_p99 = _percentile(ours, 0.99), _percentile(bare, 0.99)
-    rows.append(Row("10k x 5 base: reply latency p50", _percentile(ours, 0.5), 20.0, "ms", True))
-    rows.append(Row("10k x 5 base: reply latency p99", ours_p99, 20.0, "ms", ours_p99 <= 20.0))
+    rows.append(Row("10k x 5 base: reply latency p50", _percentile(ours, 0.5), 30.0, "ms", True))
+    rows.append(Row("10k x 5 base: reply latency p99", ours_p99, 30.0, "ms", ours_p99 <= 30.0))
     rows.append(Row("10k x 5 base: bare extractOne p99", bare_p99, 0.0, "ms", True))
     ratio = ours_p99 / bare_p99 if bare_p99 else float("inf")
-    rows.append(Row("10k x 5 base: reply p99 / extractOne p99", ratio, 3.0, "x", ratio <= 3.0))
+    rows.append(Row("10k x 5 base: reply p99 / extractOne p99", ratio, 1.0, "x", ratio <= 1.0))
     return rows
 
 

@@ -110,6 +110,7 @@ class Analyser:
                 for phrasing in phrasings:
                     bucket.update(words(fold(phrasing)))
         self.detector = LanguageDetector(kb.languages, vocabulary)
+        self.known_words: frozenset[str] = frozenset().union(*vocabulary.values())
 
     @staticmethod
     def _people_nouns(
@@ -139,6 +140,10 @@ class Analyser:
         head = question[:MAX_QUESTION_CHARS]
         return self.detector.guess(head, words(fold(head)))
 
+    def terms_of(self, text: str, language: Language | None) -> tuple[str, ...]:
+        """Only the stemmed terms of a text (what the vocabulary of a base is made of)."""
+        return tuple(stem(t, language) for t in terms(fold(text)))
+
     def analyse(self, question: str, language: Language | None = None) -> Analysis:
         """``language``: the text's known language (a base phrasing); else it is guessed."""
         question = question[:MAX_QUESTION_CHARS]
@@ -149,9 +154,13 @@ class Analyser:
         mentions = self._people_nouns(self.names.find(folded, tokens), tokens, language)
         stems = tuple(stem(t, language) for t in terms(folded))
         people_named = any(m.kind == PEOPLE for m in mentions)
-        counts_people = people_named or any_language("people", folded, tokens, language, True)
+        # Misspelt cue words ("compnies") are looked for only among words the base lacks.
+        strange = [t for t in tokens if t not in self.known_words]
+        counts_people = people_named or any_language(
+            "people", folded, tokens, language, fuzzy_tokens=strange
+        )
         counts_organisations = any(m.kind == COMPANY for m in mentions) or any_language(
-            "organisations", folded, tokens, language, True
+            "organisations", folded, tokens, language, fuzzy_tokens=strange
         )
         if counts_people and counts_organisations and not people_named:
             # "how many Korean companies have offices where people live" names both;

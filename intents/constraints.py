@@ -92,8 +92,8 @@ def entry_coverage(kb: KnowledgeBase, entry: Entry, phrasings: Sequence[Analysis
         for when in (fact.as_of, fact.value if isinstance(fact.value, str) else None):
             if when and str(when)[:4].isdigit():
                 covers.setdefault(TIME, set()).add(year_ref(str(when)[:4]))
-        numbers = (
-            numbers or (isinstance(fact.value, int | float) and not isinstance(fact.value, bool))
+        numbers = numbers or (
+            isinstance(fact.value, int | float) and not isinstance(fact.value, bool)
         )
         dated = True
     named: dict[tuple[str, str], int] = {}

@@ -49,20 +49,20 @@ class Phrases:
         )
         return cls(frozenset(latin), tuple(cjk), longest, fuzzy_words)
 
-    def found_in(self, folded: str, tokens: Sequence[str], fuzzy: bool = False) -> bool:
-        """Whether a phrase is in the text; ``fuzzy``: one-word phrases also misspelt
-        ("compnies"), for words of ``FUZZY_CUE_CHARS`` letters or more."""
+    def found_in(
+        self, folded: str, tokens: Sequence[str], fuzzy_tokens: Sequence[str] = ()
+    ) -> bool:
+        """Whether a phrase is in the text; one-word phrases are also found misspelt
+        ("compnies") among ``fuzzy_tokens`` of ``FUZZY_CUE_CHARS`` letters or more."""
         if any(p in folded for p in self.cjk):
             return True
-        if fuzzy and self.fuzzy_words:
-            for token in tokens:
+        if not self.latin.isdisjoint(grams_of(tuple(tokens))):
+            return True
+        if fuzzy_tokens and self.fuzzy_words:
+            for token in fuzzy_tokens:
                 if len(token) >= FUZZY_CUE_CHARS and process.extractOne(
                     token, self.fuzzy_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUE_SCORE
                 ):
-                    return True
-        for n in range(1, self.longest + 1):
-            for i in range(len(tokens) - n + 1):
-                if tuple(tokens[i : i + n]) in self.latin:
                     return True
         return False
 
@@ -105,6 +105,18 @@ def cues() -> dict[str, LanguageCues]:
     return loaded
 
 
+# Cue phrases are at most this many words long ("what are the", "wie sieht es mit").
+MAX_CUE_WORDS = 4
+
+
+@lru_cache(maxsize=4096)
+def grams_of(tokens: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    """Every run of up to ``MAX_CUE_WORDS`` words of a text, for the phrase lookups."""
+    return frozenset(
+        tokens[i : i + n] for n in range(1, MAX_CUE_WORDS + 1) for i in range(len(tokens) - n + 1)
+    )
+
+
 def asked_kinds(folded: str, tokens: Sequence[str], language: str | None) -> frozenset[str]:
     """What a question asks for; a yes/no question is one that opens with its verb."""
     found: set[str] = set()
@@ -120,22 +132,24 @@ def asked_kinds(folded: str, tokens: Sequence[str], language: str | None) -> fro
 
 
 def any_language(
-    attribute: str, folded: str, tokens: Sequence[str], language: str | None, fuzzy: bool = False
+    attribute: str,
+    folded: str,
+    tokens: Sequence[str],
+    language: str | None,
+    fuzzy_tokens: Sequence[str] = (),
 ) -> bool:
     """Whether a cue list (``future``, ``people`` …) of the text's language is found in it."""
     languages = [language] if language in cues() else list(cues())
     return any(
-        getattr(cues()[lang], attribute).found_in(folded, tokens, fuzzy) for lang in languages
+        getattr(cues()[lang], attribute).found_in(folded, tokens, fuzzy_tokens)
+        for lang in languages
     )
 
 
-def content_terms(folded: str, terms: Sequence[str], language: str | None) -> tuple[str, ...]:
-    """The terms that say what a question is about: not function or cue words.
-
-    Kanji/kana terms are script runs; a run is content unless it is made of function words
-    and cue phrases only.
-    """
-    languages = [language] if language in cues() else list(cues())
+@lru_cache(maxsize=8)
+def _noise(language: str | None) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """Function words, cue words, and the kanji/kana pieces of both, longest first."""
+    languages = [language] if language is not None else list(cues())
     function: set[str] = set()
     cue_words: set[str] = set()
     cue_cjk: list[str] = []
@@ -152,14 +166,23 @@ def content_terms(folded: str, terms: Sequence[str], language: str | None) -> tu
             for phrase in phrases.latin:
                 cue_words.update(phrase)
             cue_cjk += phrases.cjk
-    cjk_noise = sorted(function | set(cue_cjk), key=len, reverse=True)
+    pieces = sorted({p for p in function | set(cue_cjk) if p and has_cjk(p)}, key=len, reverse=True)
+    return frozenset(function), frozenset(cue_words), tuple(pieces)
+
+
+def content_terms(folded: str, terms: Sequence[str], language: str | None) -> tuple[str, ...]:
+    """The terms that say what a question is about: not function or cue words.
+
+    Kanji/kana terms are script runs; a run is content unless it is made of function words
+    and cue phrases only.
+    """
+    function, cue_words, cjk_noise = _noise(language if language in cues() else None)
     kept: list[str] = []
     for term in terms:
         if has_cjk(term):
             rest = term
             for piece in cjk_noise:
-                if piece and has_cjk(piece):
-                    rest = rest.replace(piece, "")
+                rest = rest.replace(piece, "")
             if rest.strip():
                 kept.append(term)
         elif term not in function and term not in cue_words and not term.isdigit():

@@ -120,23 +120,25 @@ class Matcher:
         vocabulary = {t for a in analyses for t in a.terms}
         for entry in kb.entries.values():
             for language, answer in entry.answer.items():
-                vocabulary.update(self.analyser.analyse(answer, language).terms)
+                vocabulary.update(self.analyser.terms_of(answer, language))
         for entity in kb.entities.values():
             for name in entity.all_names():
-                vocabulary.update(self.analyser.analyse(name).terms)
+                for language in kb.languages:
+                    vocabulary.update(self.analyser.terms_of(name, language))
         self.vocabulary = frozenset(vocabulary)
         self._vocabulary_list = sorted(w for w in vocabulary if not has_cjk(w))
         self._names = {e.id: next(iter(e.name.values()), e.id) for e in kb.entities.values()}
         n = len(self.entry_ids)
         self.retriever = Retriever(n).fit(chars, words, self.labels) if texts else None
 
+        full = self.retriever
+
         def fit(rows: np.ndarray) -> Retriever:
-            return Retriever(n).fit(
-                [chars[i] for i in rows], [words[i] for i in rows], self.labels[rows]
-            )
+            assert full is not None
+            return full.subset(rows, self.labels)
 
         def score(model: Retriever, rows: np.ndarray) -> Scores:
-            return model.score([chars[i] for i in rows], [words[i] for i in rows])
+            return model.score_rows(rows)
 
         negatives = self._negatives(chars)
         negative_analyses = [self.analyser.analyse(q, lang) for q, lang in negatives]

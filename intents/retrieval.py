@@ -79,6 +79,7 @@ class Retriever:
     def fit(
         self, char_docs: Sequence[str], word_docs: Sequence[str], labels: Sequence[int] | np.ndarray
     ) -> Retriever:
+        """Learn the vectorisers and the scorers from the base's phrasings."""
         self._chars = TfidfVectorizer(
             analyzer="char_wb",
             ngram_range=CHAR_NGRAMS,
@@ -94,19 +95,33 @@ class Retriever:
             token_pattern=r"\S+",
             dtype=np.float32,
         )
-        matrix = self._stack(
+        self.matrix = self._stack(
             self._chars.fit_transform(char_docs), self._words.fit_transform(word_docs)
         )
-        labels_array = np.asarray(labels, dtype=np.int64)
+        self.texts = list(char_docs)
+        return self._fit_scorers(self.matrix, self.texts, np.asarray(labels, dtype=np.int64))
+
+    def subset(self, rows: np.ndarray, labels: np.ndarray) -> Retriever:
+        """The scorers trained on some phrasings only (cross-validation), sharing the
+        vectorisers: the held-out phrasings' document frequencies stay in the IDF, a
+        negligible leak that saves vectorising the base once per fold."""
+        other = Retriever(self.n_entries)
+        other._chars, other._words = self._chars, self._words
+        other.matrix, other.texts = self.matrix, self.texts
+        return other._fit_scorers(self.matrix[rows], [self.texts[i] for i in rows], labels[rows])
+
+    def _fit_scorers(
+        self, matrix: sparse.csr_matrix, texts: Sequence[str], labels_array: np.ndarray
+    ) -> Retriever:
         order = np.argsort(labels_array, kind="stable")
-        self._texts = [char_docs[i] for i in order]
-        self._phrasings = matrix[order].T.tocsr()  # features x phrasings, grouped by entry
+        self._texts = [texts[i] for i in order]
+        self._rows = matrix[order].tocsr()  # phrasings x features, grouped by entry
+        self._phrasings = self._rows.T.tocsc()  # the same, features x phrasings
         self._phrasing_ids = order
-        sorted_labels = labels_array[order]
-        self._starts = np.searchsorted(sorted_labels, np.arange(self.n_entries))
+        self._starts = np.searchsorted(labels_array[order], np.arange(self.n_entries))
+        self._ends = np.append(self._starts[1:], len(order))
         self._has_phrasings = np.bincount(labels_array, minlength=self.n_entries) > 0
-        present = np.unique(labels_array)
-        if self.trained and len(present) > 1:
+        if self.trained and len(np.unique(labels_array)) > 1:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 svm = LinearSVC(C=SVM_C, class_weight="balanced").fit(matrix, labels_array)
@@ -119,7 +134,7 @@ class Retriever:
             else:
                 coef[classes] = svm.coef_
                 intercept[classes] = svm.intercept_
-            self._coef = coef.T.copy()  # features x entries
+            self._coef: np.ndarray | sparse.csr_matrix = coef.T.copy()  # features x entries
             self._intercept = intercept
         else:
             self.trained = False
@@ -130,8 +145,7 @@ class Retriever:
                 ),
                 shape=(self.n_entries, len(labels_array)),
             )
-            centroids = normalize(indicator @ matrix)
-            self._coef = centroids.T.tocsr()
+            self._coef = normalize(indicator @ matrix).T.tocsr()
             self._intercept = np.zeros(self.n_entries, dtype=np.float32)
         return self
 
@@ -143,49 +157,44 @@ class Retriever:
         return self._stack(self._chars.transform(char_docs), self._words.transform(word_docs))
 
     def score(self, char_docs: Sequence[str], word_docs: Sequence[str]) -> Scores:
-        vectors = self.vectors(char_docs, word_docs)
-        model = vectors @ self._coef
-        model = np.asarray(model.todense() if sparse.issparse(model) else model) + self._intercept
+        return self.score_vectors(self.vectors(char_docs, word_docs), char_docs)
+
+    def score_rows(self, rows: np.ndarray) -> Scores:
+        """Scores of phrasings of the base itself (held out of this model)."""
+        return self.score_vectors(self.matrix[rows], [self.texts[i] for i in rows])
+
+    def score_vectors(self, vectors: sparse.csr_matrix, char_docs: Sequence[str]) -> Scores:
+        """The model score of every entry; the nearest phrasing's cosine and the edit
+        similarity for the ``RERANK`` best entries (0 for the rest), which are re-ranked."""
+        product = vectors @ self._coef
+        dense = product.toarray() if sparse.issparse(product) else np.asarray(product)
+        model = dense + self._intercept
         if not self.trained:
             model = np.where(self._has_phrasings, model, -1.0)
-        cosines = (vectors @ self._phrasings).toarray()  # questions x phrasings, by entry
-        n = cosines.shape[0]
+        n = vectors.shape[0]
         nearest = np.zeros((n, self.n_entries), dtype=np.float32)
-        if cosines.shape[1]:
-            starts = self._starts.clip(max=cosines.shape[1] - 1)
-            best = np.maximum.reduceat(cosines, starts, axis=1)
-            nearest = np.where(self._has_phrasings, best, 0.0).astype(np.float32)
-        similar = self._similarity(char_docs, model)
+        similar = np.zeros((n, self.n_entries), dtype=np.float32)
+        k = min(RERANK, self.n_entries)
+        if k and self._texts:
+            top = np.argpartition(-model, k - 1, axis=1)[:, :k]
+            for row in range(n):
+                entries = [int(e) for e in top[row] if self._has_phrasings[e]]
+                if not entries:
+                    continue
+                spans = [(int(self._starts[e]), int(self._ends[e])) for e in entries]
+                columns = np.concatenate([np.arange(lo, hi) for lo, hi in spans])
+                bounds = np.cumsum([0] + [hi - lo for lo, hi in spans])[:-1]
+                cosines = (self._rows[columns] @ vectors[row].T).toarray().ravel()
+                nearest[row, entries] = np.maximum.reduceat(cosines, bounds)
+                texts = [self._texts[c] for c in columns]
+                ratios = process.cdist([char_docs[row]], texts, scorer=fuzz.ratio, dtype=np.float32)
+                similar[row, entries] = np.maximum.reduceat(ratios[0], bounds) / 100.0
         model = model + SIMILARITY_WEIGHT * similar
         return Scores(model.astype(np.float32), nearest, similar, vectors)
 
-    def _similarity(self, char_docs: Sequence[str], model: np.ndarray) -> np.ndarray:
-        similar = np.zeros(model.shape, dtype=np.float32)
-        k = min(RERANK, self.n_entries)
-        if k == 0 or not self._texts:
-            return similar
-        top = np.argpartition(-model, k - 1, axis=1)[:, :k]
-        ends = np.append(self._starts[1:], len(self._texts))
-        for row, question in enumerate(char_docs):
-            entries = [int(e) for e in top[row] if self._has_phrasings[e]]
-            texts: list[str] = []
-            bounds: list[int] = []
-            for entry in entries:
-                bounds.append(len(texts))
-                texts += self._texts[self._starts[entry] : ends[entry]]
-            if not texts:
-                continue
-            ratios = process.cdist([question], texts, scorer=fuzz.ratio, dtype=np.float32)[0]
-            best = np.maximum.reduceat(ratios, bounds) / 100.0
-            similar[row, entries] = best
-        return similar
-
     def closest(self, scores: Scores, row: int, entry: int) -> tuple[int, float]:
         """The entry's phrasing closest to question ``row`` (its index in ``fit``'s order)."""
-        lo = int(self._starts[entry])
-        hi = (
-            int(self._starts[entry + 1]) if entry + 1 < self.n_entries else self._phrasings.shape[1]
-        )
+        lo, hi = int(self._starts[entry]), int(self._ends[entry])
         if hi <= lo:
             return -1, 0.0
         cosines = (scores.vectors[row] @ self._phrasings[:, lo:hi]).toarray().ravel()
