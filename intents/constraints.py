@@ -137,9 +137,12 @@ def rule_out(
         family = KIND_FAMILY.get(mention.kind, mention.kind)
         asked.setdefault(family, set()).add(mention.ref)
         surfaces.setdefault(family, []).append(mention.surface)
+    everything = frozenset().union(*coverage.covers.values()) if coverage.covers else frozenset()
     for family, refs in asked.items():
         covered = coverage.covers.get(family)
-        if covered and not refs & covered:
+        # A name the entry covers as another kind is no other thing: "日本の会社" names
+        # Japan as a place where the entry counts it as a nationality.
+        if covered and not refs & covered and not refs & everything:
             shown = ", ".join(sorted(names.get(r, r) for r in covered))
             said = ", ".join(dict.fromkeys(surfaces[family]))
             return RuledOut(

@@ -175,6 +175,18 @@ def world_names() -> tuple[tuple[str, str, str], ...]:
     return tuple(found)
 
 
+_KATAKANA = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff]")
+
+
+def _inside_katakana(text: str, start: int, end: int, key: str) -> bool:
+    """A katakana name is a word of its own only where no katakana goes on around it."""
+    if not _KATAKANA.match(key[0]) or not _KATAKANA.match(key[-1]):
+        return False
+    before = start > 0 and _KATAKANA.match(text[start - 1])
+    after = end < len(text) and _KATAKANA.match(text[end])
+    return bool(before or after)
+
+
 def _key(name: str) -> str:
     """The lookup key of a name: its folded words joined by one space (kanji/kana: as is)."""
     folded = fold(name, limit=None)
@@ -284,7 +296,9 @@ class NameFinder:
                 start = compact.find(key)
                 while start >= 0:
                     end = start + len(key)
-                    if not any(taken[start:end]):
+                    if _inside_katakana(compact, start, end, key):
+                        pass  # "タイ" in "タイトル": part of a longer katakana word
+                    elif not any(taken[start:end]):
                         taken[start:end] = [True] * (end - start)
                         name = self._cjk[key]
                         found.append(Mention(name.ref, name.kind, key, start))
