@@ -51,7 +51,7 @@ from rapidfuzz import fuzz, process
 
 from bot.data_files import check_integrity, open_database
 from bot.render import valid_text
-from intents.reply import EMPTY, Reply
+from intents.reply import EMPTY, SMALL_TALK, Reply
 
 log = logging.getLogger(__name__)
 
@@ -266,7 +266,7 @@ class QuestionLog:
     def writes_through(reply: Reply) -> bool:
         """Whether ``record(reply)`` writes to disk before returning (an unanswered question);
         the others only count in memory."""
-        return reply.kind != EMPTY and not reply.answered
+        return reply.kind not in (EMPTY, SMALL_TALK) and not reply.answered
 
     def record(self, reply: Reply, when: datetime | None = None) -> None:
         """Count a question; keep its text only when it was not answered.
@@ -281,7 +281,7 @@ class QuestionLog:
         day = at.date().isoformat()
         entry = reply.entry if reply.answered else None
         key = (day, reply.language, reply.kind, int(reply.answered), entry or "")
-        if reply.answered:
+        if reply.answered or reply.kind == SMALL_TALK:  # small talk is counted, never kept
             with self._pending_lock:
                 self._pending[key] += 1
         else:

@@ -30,6 +30,12 @@ import textwrap
 from typing import TextIO
 
 from bot.base_problems import load_or_report
+from intents.conversation_eval import (
+    conversation_figures,
+    evaluate_conversation,
+    is_conversation_file,
+    load_conversation,
+)
 from intents.evaluation import (
     ALL,
     Baseline,
@@ -56,6 +62,8 @@ def main(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None
     kb = load_or_report(kb_dir, err)
     if kb is None:
         return 2
+    if is_conversation_file(args.cases):
+        return _conversation(args, kb, out)
     try:
         cases = load_cases(args.cases)
         check_cases(cases, kb, args.cases)
@@ -163,3 +171,34 @@ def _print_failures(out: TextIO, outcomes: tuple[Outcome, ...]) -> None:
                 file=out,
             )
         print(file=out)
+
+
+def _conversation(args: argparse.Namespace, kb: KnowledgeBase, out: TextIO) -> int:
+    """Whole messages with their chat's context (tests/eval/conversation.yaml)."""
+    responder = Responder(kb)
+    cases = load_conversation(args.cases)
+    outcomes = evaluate_conversation(
+        cases, lambda q, context, hint: responder.reply(q, context=context, language_hint=hint)
+    )
+    result = conversation_figures(outcomes)
+    print(
+        f"Cases: {args.cases}: {len(cases)} whole messages, replayed with their context", file=out
+    )
+    print(f"{'':40} {'passed':>14}", file=out)
+    for category, (passed, total) in result.items():
+        print(f"{category:40} {passed:>5}/{total:<4} {100 * passed / total:5.1f}%", file=out)
+    figures_stated = sum(o.states_figure for o in outcomes)
+    print(f"small talk or declines that state a figure: {figures_stated}", file=out)
+    if not args.quiet:
+        failed = [o for o in outcomes if not o.passed]
+        print(f"\nFailures: {len(failed)}", file=out)
+        for outcome in failed:
+            print(
+                f"[{outcome.case.lang}] line {outcome.case.line}: {outcome.case.question}\n"
+                f"     {outcome.why}",
+                file=out,
+            )
+    minimum = getattr(args, "min_accuracy", None)
+    if minimum is not None and 100 * result["all"][0] / result["all"][1] < minimum:
+        return 1
+    return 0

@@ -127,6 +127,13 @@ def entry_coverage(kb: KnowledgeBase, entry: Entry, phrasings: Sequence[Analysis
     )
 
 
+def _not_earlier(asked: set[str], covered: frozenset[str] | None) -> bool:
+    """Whether every year asked about is at or after every year the entry is dated."""
+    years = [int(r.split(":")[1]) for r in asked if r.startswith("year:")]
+    dated = [int(r.split(":")[1]) for r in covered or () if r.startswith("year:")]
+    return bool(years and dated) and min(years) >= max(dated)
+
+
 def rule_out(
     entry_id: str, coverage: Coverage, analysis: Analysis, names: dict[str, str]
 ) -> RuledOut | None:
@@ -142,6 +149,8 @@ def rule_out(
         covered = coverage.covers.get(family)
         # A name the entry covers as another kind is no other thing: "日本の会社" names
         # Japan as a place where the entry counts it as a nationality.
+        if family == TIME and analysis.about_present and _not_earlier(refs, covered):
+            continue  # "now, in 2024": the dated figure is the newest on file
         if covered and not refs & covered and not refs & everything:
             shown = ", ".join(sorted(names.get(r, r) for r in covered))
             said = ", ".join(dict.fromkeys(surfaces[family]))

@@ -17,7 +17,8 @@ DATA = Path(__file__).with_name("data") / "cues.yaml"
 
 # Kinds of answer a question may ask for.
 COUNT, PERSON, PLACE, TIME, LIST, YESNO = "count", "person", "place", "time", "list", "yesno"
-ASK_KINDS = (COUNT, PERSON, PLACE, TIME, LIST, YESNO)
+DESCRIBE = "describe"  # "tell me about X"
+ASK_KINDS = (COUNT, PERSON, PLACE, TIME, LIST, YESNO, DESCRIBE)
 # What is counted is also recognised misspelt ("compnies", "residnets"): words this long,
 # within rapidfuzz's ratio 85 of a cue word (one letter dropped or swapped in eight).
 FUZZY_CUE_CHARS = 6
@@ -188,3 +189,16 @@ def content_terms(folded: str, terms: Sequence[str], language: str | None) -> tu
         elif term not in function and term not in cue_words and not term.isdigit():
             kept.append(term)
     return tuple(kept)
+
+
+@lru_cache(maxsize=1)
+def question_joints() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Conjunctions (one-word follow-up openings: "and", "und") and the words a question
+    starts with (the first word of every question phrase), in every language."""
+    conjunctions: set[str] = set()
+    starters: set[str] = set()
+    for table in cues().values():
+        conjunctions |= {p[0] for p in table.follow_up.latin if len(p) == 1}
+        for kind, phrases in table.asks.items():
+            starters |= {p[0] for p in phrases.latin if kind in (YESNO, COUNT, PERSON, PLACE, TIME)}
+    return tuple(sorted(conjunctions)), tuple(sorted(starters))

@@ -9,11 +9,14 @@ then the base's default.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from intents.cues import cues
 from intents.text import has_cjk, is_cjk_word
 from knowledge import Language
+
+_GERMAN_LETTERS = re.compile("[äöüßÄÖÜẞ]")
 
 
 class LanguageDetector:
@@ -45,6 +48,8 @@ class LanguageDetector:
         if has_cjk(original):  # kana and kanji alike
             return "ja"
         scores: dict[Language, float] = {}
+        if "de" in self.languages and _GERMAN_LETTERS.search(original):
+            scores["de"] = 1.0  # ä, ö, ü and ß are German's own letters
         votes = self._votes
         for w in words:
             for language, weight in votes.get(w, ()):

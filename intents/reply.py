@@ -20,6 +20,8 @@ UNKNOWN_COMPANY = "unknown_company"  # a company the source does not name
 DID_YOU_MEAN = "did_you_mean"  # unsure: suggestions instead of an answer
 NOT_ON_FILE = "not_on_file"  # the base does not answer this
 EMPTY = "empty"  # nothing to answer (blank or punctuation only)
+SMALL_TALK = "small_talk"  # a greeting, thanks, "who are you": the bot's own words, no figure
+SEVERAL = "several"  # a message with several questions, each answered (or not) in ``parts``
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,8 @@ class Reply:
     best_candidate: str | None = None  # best entry even when not answered (for curators)
     context: Conversation = Conversation()  # the chat's context after this question
     confidence: float = 0.0  # calibrated chance that the best entry is right, 0..1
+    # For a message with several questions (kind SEVERAL): the reply to each, in order.
+    parts: tuple[Reply, ...] = ()
     # why: the analysis, candidates, constraints and decision (plain data, for --explain)
     explanation: Mapping[str, Any] | None = field(default=None, compare=False)
 

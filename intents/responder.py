@@ -21,12 +21,14 @@ confidence, what was ruled out and why, and the decision (``python -m bot ask --
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from intents.analysis import Analysis
 from intents.cues import TIME as TIME_KIND
-from intents.cues import cues
+from intents.cues import cues, question_joints
 from intents.decision import ANSWER as DECIDED_ANSWER
 from intents.decision import (
     ANSWER_CONFIDENCE,
@@ -43,13 +45,15 @@ from intents.reply import (
     DID_YOU_MEAN,
     EMPTY,
     NOT_ON_FILE,
+    SEVERAL,
+    SMALL_TALK,
     UNKNOWN_COMPANY,
     Conversation,
     Reply,
     SourceRef,
     Suggestion,
 )
-from intents.sentences import sentences
+from intents.sentences import is_question, sentences, split_questions
 from intents.text import MAX_QUESTION_CHARS, words
 from intents.texts import text
 from knowledge import KnowledgeBase, Language
@@ -58,9 +62,17 @@ log = logging.getLogger(__name__)
 
 MAX_SUGGESTIONS = 3
 MAX_FOLLOW_UPS = 3
+# Questions answered from one message; more are pointed out, not answered (a reply stays
+# readable on a phone, and each answer cites its own sources).
+MAX_QUESTIONS = 3
 # A message this short (in words; kanji/kana: characters / 3) may refer back to the
 # previous question even without "and" or "what about": "Ohio?", "in Köln?".
 FOLLOW_UP_WORDS = 4
+
+
+def _nothing_said(text_: str) -> bool:
+    """Only punctuation and spaces: no letter, digit or symbol (an emoji says something)."""
+    return all(unicodedata.category(ch)[0] in "PZC" for ch in text_)
 
 
 class Responder:
@@ -138,7 +150,7 @@ class Responder:
         question = question[:MAX_QUESTION_CHARS]
         guess = self.analyser.guess_language(question)
         language = chosen or self.detector.choose(guess, context.language, hint)
-        if not any(ch.isalnum() for ch in question):
+        if _nothing_said(question):
             return Reply(
                 question=question,
                 language=language,
@@ -147,22 +159,95 @@ class Responder:
                 text=self._empty_text(language),
                 context=context,
             )
+        conjunctions, starters = question_joints()
+        parts = [
+            q
+            for sentence in sentences(question)
+            for q in split_questions(sentence, conjunctions, starters)
+        ]
+        if len(parts) > 1:
+            return self._message(question, parts, context, guess or language, language)
+        return self._question(question, context, guess, language, chosen is not None)
+
+    def _message(
+        self,
+        message: str,
+        parts: list[str],
+        context: Conversation,
+        analysed_in: Language,
+        language: Language,
+    ) -> Reply:
+        """A message of several sentences: its questions answered in order, one reply.
+
+        Greetings, thanks and self-introductions around the questions are set aside ("Hi,
+        we're a game studio from Fukuoka. How many …? Thanks!"); a message that is nothing
+        but those gets the best of its sentences' replies. At most ``MAX_QUESTIONS``.
+        """
+        replies: list[Reply] = []
+        for part in parts:
+            # Each question may follow up on the one before it ("…in NRW? Und wie viele
+            # Japaner wohnen da?").
+            before = replies[-1].context if replies and replies[-1].answered else context
+            replies.append(self._question(part, before, analysed_in, language, True))
+        questions = [
+            r
+            for part, r in zip(parts, replies, strict=True)
+            if r.kind not in (SMALL_TALK, EMPTY) and self._asks(part, analysed_in)
+        ]
+        if len(questions) <= 1:
+            # One question (or none) among pleasantries: the whole message read as one
+            # question competes with each sentence; an answer beats small talk beats the rest.
+            whole = self._question(message, context, analysed_in, language, True)
+            candidates = [whole, *questions] if questions else [whole, *replies]
+            ranked = sorted(
+                candidates, key=lambda r: (r.answered, r.kind == SMALL_TALK, r.confidence)
+            )
+            return ranked[-1]
+        shown = questions[:MAX_QUESTIONS]
+        sections = [f"{i}. {r.question}\n{r.text}" for i, r in enumerate(shown, start=1)]
+        if len(questions) > MAX_QUESTIONS:
+            sections.append(text("too_many_questions", language, count=str(MAX_QUESTIONS)))
+        answered = [r for r in shown if r.answered]
+        sources = tuple(dict.fromkeys(s for r in answered for s in r.sources))
+        last = answered[-1] if answered else shown[-1]
+        return Reply(
+            question=message,
+            language=language,
+            answered=bool(answered),
+            kind=SEVERAL,
+            text="\n\n".join(sections),
+            entries=tuple(e for r in answered for e in r.entries),
+            score=min(r.score for r in shown),
+            sources=sources,
+            best_candidate=last.best_candidate,
+            context=last.context,
+            confidence=min(r.confidence for r in shown),
+            explanation={"parts": [dict(r.explanation or {}) for r in shown]},
+            parts=tuple(shown),
+        )
+
+    def _asks(self, sentence: str, language: Language) -> bool:
+        """Whether a sentence asks something (a question mark, or a question word)."""
+        if is_question(sentence):
+            return True
+        return bool(self.analyser.analyse(sentence, language).asks)
+
+    def _question(
+        self,
+        question: str,
+        context: Conversation,
+        guess: Language | None,
+        language: Language,
+        chosen: bool,
+    ) -> Reply:
+        """One question (one sentence, or a message that is one)."""
         analysis = self.analyser.analyse(question, guess or language)
         match = self.matcher.match(analysis)
-        explanation: dict[str, Any] = {"follow_up": None, "sentence": None}
-        parts = sentences(question)
-        if len(parts) > 1 and match.decision != DECIDED_ANSWER:
-            # "We're a game studio from Fukuoka. How many …?": the question is one of the
-            # sentences; an introduction around it only blurs the match.
-            for part in parts:
-                part_match = self.matcher.match(self.analyser.analyse(part, guess or language))
-                if part_match.decision == DECIDED_ANSWER and (
-                    match.decision != DECIDED_ANSWER or part_match.confidence > match.confidence
-                ):
-                    match, analysis = part_match, part_match.analysis
-                    explanation["sentence"] = part
+        explanation: dict[str, Any] = {"follow_up": None}
         asked: str | None = question
-        if context.last_question:
+        own = match.best
+        chatting = own is not None and self.kb.entries[own.entry].small_talk
+        if context.last_question and not (chatting and match.decision == DECIDED_ANSWER):
             combined = self._follow_up(analysis, context, language)
             if combined is not None:
                 follow = self.matcher.match(combined)
@@ -171,15 +256,35 @@ class Responder:
                 ):
                     explanation["follow_up"] = combined.question
                     match, analysis, asked = follow, combined, None
-                    if guess is None and chosen is None and context.language in self.kb.languages:
+                    if guess is None and not chosen and context.language in self.kb.languages:
                         language = context.language
         explanation.update(self.explain(match))
         company = self._company_reply(question, match, language, explanation)
         if company is not None:
             return company
         best = match.best
+        if (
+            best is not None
+            and match.decision == SUGGEST
+            and self.kb.entries[best.entry].small_talk
+        ):
+            # Small talk states no fact: a wrong "You're welcome" costs little, so it is
+            # said from the suggestion threshold on instead of offering buttons for it.
+            return self._small_talk(question, best.entry, language, best.confidence, explanation)
         if best is not None and match.decision == DECIDED_ANSWER:
-            return self._answer(question, best.entry, language, best.confidence, asked, explanation)
+            if self.kb.entries[best.entry].small_talk:
+                return self._small_talk(
+                    question, best.entry, language, best.confidence, explanation
+                )
+            reply = self._answer(
+                question, best.entry, language, best.confidence, asked, explanation
+            )
+            as_of = self.renderer.as_of(self.kb.entries[best.entry], language)
+            if analysis.about_present and as_of:
+                # "Is 384 still right today?": the dated figure, and that nothing is newer.
+                note = text("nothing_newer", language, date=as_of)
+                reply = replace(reply, text=f"{reply.text}\n{note}")
+            return reply
         if best is not None and match.decision == SUGGEST:
             return self._did_you_mean(question, match, language, explanation)
         return Reply(
@@ -384,6 +489,37 @@ class Responder:
             self.renderer.answer(entry, language),
             self.renderer.entry_sources(entry, language),
             follow_ups,
+        )
+
+    def _small_talk(
+        self,
+        question: str,
+        entry_id: str,
+        language: Language,
+        confidence: float,
+        explanation: Mapping[str, Any],
+    ) -> Reply:
+        """The bot's own words, with a question of each topic to start from."""
+        entry = self.kb.entries[entry_id]
+        topics: dict[str, str] = {}
+        for other in self.kb.entries.values():
+            if not other.small_talk and other.topic and other.topic not in topics:
+                topics[other.topic] = other.id
+        return Reply(
+            question=question,
+            language=language,
+            answered=False,
+            kind=SMALL_TALK,
+            text=localized(entry.answer, language, self.kb.default_language),
+            entries=(entry_id,),
+            score=round(confidence * 100, 1),
+            follow_ups=tuple(
+                Suggestion(e, self.label(e, language))
+                for e in list(topics.values())[:MAX_FOLLOW_UPS]
+            ),
+            context=Conversation(None, None, language),
+            confidence=confidence,
+            explanation=dict(explanation),
         )
 
     def _did_you_mean(

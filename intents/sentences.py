@@ -9,6 +9,7 @@ they stand, and at a line break.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+|(?<=[。！？])|\n+")
 # Abbreviations that end in a dot and go on: titles before names, "no." before a number.
@@ -36,3 +37,17 @@ def sentences(message: str) -> list[str]:
 
 def is_question(sentence: str) -> bool:
     return bool(_QUESTION_END.search(sentence))
+
+
+def split_questions(
+    sentence: str, conjunctions: Iterable[str], starters: Iterable[str]
+) -> list[str]:
+    """One sentence that asks two things: "Where was it and how many came?" is cut before
+    the conjunction when a question word or verb follows it ("and how", "und wer")."""
+    joins = "|".join(re.escape(c) for c in sorted(set(conjunctions), key=len, reverse=True) if c)
+    words = "|".join(re.escape(w) for w in sorted(set(starters), key=len, reverse=True) if w)
+    if not joins or not words:
+        return [sentence]
+    pattern = re.compile(rf",?\s+(?:{joins})\s+(?=(?:{words})\b)", re.IGNORECASE)
+    parts = [p.strip() for p in pattern.split(sentence) if p and p.strip()]
+    return parts or [sentence]

@@ -418,6 +418,7 @@ class _Loading:
             related=tuple(v.get("related", ())),
             topic=v.get("topic"),
             origin=self._origin(r),
+            kind=v.get("kind", "answer"),
         )
 
 

@@ -151,6 +151,11 @@ class Entry:
     related: tuple[str, ...] = ()
     topic: str | None = None
     origin: Origin | None = None
+    kind: str = "answer"  # or "small_talk": cites nothing, states no figure
+
+    @property
+    def small_talk(self) -> bool:
+        return self.kind == "small_talk"
 
 
 @dataclass(frozen=True, slots=True)

@@ -249,7 +249,21 @@ class _Checker:
         self.citations[entry.id or ""] = (
             Citations(facts, quotes, entities) if facts or quotes or entities else _NO_CITATIONS
         )
-        if answers and not (listed_facts or listed_quotes or cited["fact"] or cited["quote"]):
+        if values.get("kind") == "small_talk":
+            if listed_facts or listed_quotes or any(cited[k] for k in ("fact", "quote")):
+                self._error(
+                    entry,
+                    entry.data.key_line("answer"),
+                    f"{entry.label()}: small talk cites no fact or quote (it is the bot's own)",
+                )
+            for lang, answer in answers.items():
+                if ANY_DIGIT.search(answer) is not None:
+                    self._error(
+                        entry,
+                        entry.value_line("answer", lang),
+                        f"answer ({lang}): small talk states no figure; remove the digits",
+                    )
+        elif answers and not (listed_facts or listed_quotes or cited["fact"] or cited["quote"]):
             self.problems.warn(
                 entry.file,
                 entry.data.key_line("answer"),

@@ -27,6 +27,9 @@ SECTIONS = {
 
 QUALIFIERS = ("exact", "over", "about", "up_to")
 ENTITY_KINDS = ("person", "organisation", "place", "company")
+# "answer": a question the sources answer; "small_talk": a greeting, a thank-you, "who are
+# you" and the like, answered by the bot itself, citing nothing and stating no figure.
+ENTRY_KINDS = ("answer", "small_talk")
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*")
@@ -378,6 +381,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "entities": Field(ids),
         "related": Field(ids),
         "topic": Field(text),
+        "kind": Field(choice(ENTRY_KINDS)),
     },
 }
 

@@ -262,7 +262,8 @@ def test_the_chosen_language_wins_over_the_question_language(responder: Responde
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
-        ("What is the office rent in Düsseldorf?", NOT_ON_FILE),
+        ("What is the price of gold in Frankfurt?", NOT_ON_FILE),
+        ("What time is it in Berlin?", DID_YOU_MEAN),
         ("Is Sony in Düsseldorf?", UNKNOWN_COMPANY),
         ("Is Toyota in NRW?", COMPANY),
         ("?!", EMPTY),
