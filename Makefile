@@ -4,15 +4,23 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench bench-external check console clean setup
+.PHONY: run test bench bench-external check console clean setup lock
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Everything comes from requirements.lock, every file checked against its hash; the project
+# itself is installed on top without resolving anything again.
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
+
+# Re-resolve the lock after a change of pyproject.toml (uv is only needed for this).
+lock: $(STAMP)
+	@$(PY) -m pip install --quiet --disable-pip-version-check uv
+	@$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
 
 run: $(STAMP)
 	@$(PY) -m bot run
