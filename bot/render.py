@@ -194,7 +194,14 @@ def _fits_escaped(budget: int) -> Callable[[str], bool]:
 
 def button_label(text: str) -> str:
     label = _SPACE.sub(" ", clean(text)).strip()
-    return label if len(label) <= MAX_BUTTON_LABEL else label[: MAX_BUTTON_LABEL - 1] + "…"
+    if len(label) <= MAX_BUTTON_LABEL:
+        return label
+    cut = label[: MAX_BUTTON_LABEL - 1]
+    # At a word boundary when there is one near the end (kanji and kana have none).
+    head, space, _ = cut.rpartition(" ")
+    if space and len(head) >= MAX_BUTTON_LABEL * 2 // 3:
+        cut = head.rstrip(",;:-")
+    return cut + "…"
 
 
 def question_buttons(

@@ -86,6 +86,7 @@ COMMAND_DESCRIPTIONS: Mapping[str, Mapping[str, str]] = {
 
 _TEXTS: Mapping[str, Mapping[str, str]] = {
     "en": {
+        "inline_ask_directly": "Nothing on file answers this: ask the bot directly",
         "start": (
             "Welcome! I answer questions about “{title}”, strictly from the source on file, "
             "and I tell you when something is not in it.\n\n"
@@ -136,6 +137,7 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "empty_question": "Please write your question as text.",
     },
     "de": {
+        "inline_ask_directly": "Dazu liegt nichts vor: Fragen Sie den Bot direkt",
         "start": (
             "Willkommen! Ich beantworte Fragen zu „{title}“ – ausschließlich aus der "
             "hinterlegten Quelle, und ich sage es, wenn etwas nicht darin steht.\n\n"
@@ -190,6 +192,7 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         "empty_question": "Bitte schreiben Sie Ihre Frage als Text.",
     },
     "ja": {
+        "inline_ask_directly": "該当する情報がありません。ボットに直接ご質問ください",
         "start": (
             "ようこそ！「{title}」についてのご質問に、登録された情報源だけに基づいてお答えします。"
             "情報源にないことは、ないとお伝えします。\n\n"

@@ -72,14 +72,16 @@ def format_date(iso: str, language: Language) -> str:
     return format_babel_date(when, pattern, locale=language if language in _DATE_PATTERNS else "en")
 
 
-def format_value(fact: Fact, language: Language) -> str:
+def format_value(fact: Fact, language: Language, counter: str = "") -> str:
+    """The figure as the language writes it, with its qualifier and the unit's counter
+    where the language counts with one ("600社以上", "13,752人以上", "384社")."""
     value = fact.value
     if value is None:
         return ""
     if isinstance(value, bool):
         written = str(value)
     elif isinstance(value, int | float):
-        written = format_number(value, language)
+        written = format_number(value, language) + counter
     else:
         written = format_date(str(value), language)
     qualifiers = _QUALIFIERS.get(language, _QUALIFIERS["en"])
@@ -121,7 +123,9 @@ class Renderer:
         kind, ref = match.group(1), match.group(2)
         kb = self.kb
         if kind == "value" and ref in kb.facts:
-            return format_value(kb.facts[ref], language)
+            fact = kb.facts[ref]
+            counter = kb.units.get(fact.unit or "", {}).get(language, "")
+            return format_value(fact, language, counter)
         if kind == "fact" and ref in kb.facts:
             return self._text(kb.facts[ref].statement, language)
         if kind == "quote" and ref in kb.quotes:

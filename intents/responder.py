@@ -528,6 +528,7 @@ class Responder:
         suggestions = tuple(
             Suggestion(c.entry, self.label(c.entry, language))
             for c in match.candidates[:MAX_SUGGESTIONS]
+            if not self.kb.entries[c.entry].small_talk  # "did you mean: hello?" helps nobody
         )
         bullet = text("bullet", language)
         lines = [text("did_you_mean", language)] + [bullet + s.question for s in suggestions]

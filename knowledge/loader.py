@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -72,6 +73,33 @@ def load_knowledge(
     return base
 
 
+_VALUE_PLACEHOLDER = re.compile(r"\{value:([^}]+)\}")
+
+
+def counters_written_twice(base: KnowledgeBase) -> list[Problem]:
+    """An answer that writes a unit's counter after ``{value:X}`` ("{value:x}社"), where
+    the base's ``units`` already add it: the reply would read "384社社"."""
+    found = []
+    for entry in base.entries.values():
+        for language, answer in entry.answer.items():
+            for match in _VALUE_PLACEHOLDER.finditer(answer):
+                fact = base.facts.get(match.group(1))
+                counter = base.units.get(fact.unit or "", {}).get(language) if fact else None
+                if counter and answer[match.end() :].startswith(counter):
+                    origin = entry.origin
+                    found.append(
+                        Problem(
+                            origin.file if origin else "",
+                            origin.line if origin else 0,
+                            f"entry {entry.id!r}: answer ({language}) writes {counter!r} after"
+                            f" {match.group(0)}; the unit {fact.unit!r} adds it already"
+                            if fact
+                            else "",
+                        )
+                    )
+    return found
+
+
 def check_knowledge(
     directory: str | Path,
     *,
@@ -92,6 +120,11 @@ def check_knowledge(
         loaded.run()
         problems.finish()
         base = None if problems.errors else loaded.build(tuple(problems.warnings))
+        if base is not None:
+            counted = counters_written_twice(base)
+            if counted:
+                problems.errors.extend(counted)
+                base = None
         # Drop the YAML data and records now, while the collector is still paused: what
         # survives the pause is then only the base, and that is all it will ever scan.
         del loaded
@@ -333,6 +366,9 @@ class _Loading:
         entries = {i: self._entry(r, citations[i]) for i, r in records["entry"].items()}
         return KnowledgeBase(
             title=self.manifest.values["title"],
+            units=_frozen(
+                {u: _frozen(c) for u, c in self.manifest.values.get("units", {}).items()}
+            ),
             languages=self.languages,
             sources=_frozen(sources),
             facts=_frozen(facts),

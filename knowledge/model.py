@@ -172,6 +172,8 @@ class KnowledgeBase:
     directory: str = ""
     fingerprint: str = ""  # hash of all file contents, to tell two loads apart
     warnings: tuple[Problem, ...] = ()
+    # unit -> language -> counter written with a figure of that unit ("600社以上")
+    units: Mapping[str, Localized] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def default_language(self) -> Language:

@@ -302,6 +302,18 @@ class _Many(_Invalid):
 
 
 localized = _per_language(text, "text", every_base=True)
+
+
+def units(value: Any, languages: Languages) -> dict[str, dict[str, str]]:
+    """unit name -> language -> the counter written after a figure of it (社, 人, 名)."""
+    if not isinstance(value, dict):
+        raise _expected("a mapping of unit to counters per language", value)
+    out: dict[str, dict[str, str]] = {}
+    for unit, counters in value.items():
+        if not isinstance(unit, str):
+            raise _Invalid(f"unit {unit!r} is not a name")
+        out[unit] = named(counters, languages)
+    return out
 localized_with_original = _per_language(text, "text", every_base=True, require_extra=True)
 named = _per_language(text, "text", every_base=False)
 questions = _per_language(
@@ -330,6 +342,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     "base": {
         "title": Field(text, required=True),
         "languages": Field(languages_list, required=True),
+        "units": Field(units),
     },
     "source": {
         "id": Field(identifier, required=True),

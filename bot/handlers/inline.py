@@ -1,4 +1,7 @@
-"""Inline mode: ``@bot question`` in any chat offers the best answers as articles.
+"""Inline mode: ``@bot question`` in any chat offers up to five answers, ranked, as articles.
+
+Only answers on file are offered (a result is shared into another chat); a query nothing
+answers gets no result but a button to ask the bot directly.
 
 Inline queries arrive with every keystroke and carry no chat, so they have no conversation
 context, are not flood-guarded and are not written to the question log (half-typed
@@ -9,15 +12,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
-from telegram.constants import InlineQueryLimit, ParseMode
+from telegram import (
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Update,
+)
+from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, ContextTypes, InlineQueryHandler
 
-from bot import callback_data, pages
+from bot import callback_data, pages, texts
 from bot.answers import Answer, Answerer
 from bot.handlers.common import NO_PREVIEW, Languages
 from bot.render import MAX_BUTTON_LABEL, clean, valid_text
-from intents.reply import Reply
+from intents.decision import SUGGEST_CONFIDENCE
+from intents.reply import UNKNOWN_COMPANY, Reply
 from knowledge import KnowledgeBase
 
 if TYPE_CHECKING:
@@ -45,19 +54,28 @@ class InlineQueries:
         hint = self._languages.hint(inline.from_user)
         text = valid_text(inline.query).strip()
         answers: list[Answer] = []
+        button = None
         if text:
             first = self._answerer.ask(snapshot, text, chat_id=None, language_hint=hint)
-            answers.append(first)
-            others = [s.entry_id for s in (*first.reply.suggestions, *first.reply.follow_ups)]
-            if not first.reply.answered:
-                for entry_id in others[: MAX_RESULTS - 1]:
-                    answer = self._answerer.ask_entry(
-                        snapshot, entry_id, chat_id=None, language=first.reply.language
-                    )
-                    if answer is not None and answer.reply.answered:
-                        answers.append(answer)
-                if len(answers) > 1:
-                    answers = answers[1:]  # suggestions answer; "not on file" does not help
+            if first.reply.answered:
+                answers.append(first)
+            # Then the matcher's other candidates, best first, each answered in full: a
+            # result is shared into another chat, so only answers on file are offered.
+            for entry_id in ranked_entries(first.reply, snapshot.kb):
+                if len(answers) >= MAX_RESULTS:
+                    break
+                answer = self._answerer.ask_entry(
+                    snapshot, entry_id, chat_id=None, language=first.reply.language
+                )
+                if answer is not None and answer.reply.answered:
+                    answers.append(answer)
+            if not answers:
+                # Nothing on file answers it: no shareable "I don't know", but a way to
+                # ask the bot itself, where it can say so and offer what it has.
+                button = InlineQueryResultsButton(
+                    text=texts.text("inline_ask_directly", first.reply.language),
+                    start_parameter="inline",
+                )
         else:
             language = self._languages.ui(inline.from_user)
             for entry in list(snapshot.kb.entries)[:MAX_RESULTS]:
@@ -67,8 +85,30 @@ class InlineQueries:
         articles = [_article(answer, snapshot.kb) for answer in answers if answer.messages]
         unique = list({article.id: article for article in articles}.values())  # ids must differ
         await inline.answer(
-            unique[: InlineQueryLimit.RESULTS], cache_time=CACHE_SECONDS, is_personal=True
+            unique[:MAX_RESULTS], cache_time=CACHE_SECONDS, is_personal=True, button=button
         )
+
+
+def ranked_entries(reply: Reply, kb: KnowledgeBase) -> list[str]:
+    """Entries worth offering besides the reply's own: the matcher's other candidates, its
+    suggestions and related entries, in that order, small talk left out."""
+    if reply.kind == UNKNOWN_COMPANY:
+        return []  # about a company not on file: nothing else answers it
+    candidates = [
+        c["entry"]
+        for c in (reply.explanation or {}).get("candidates", [])
+        if c["confidence"] >= SUGGEST_CONFIDENCE  # no weaker than a "did you mean"
+    ]
+    ordered = [
+        *candidates,
+        *(s.entry_id for s in reply.suggestions),
+        *(s.entry_id for s in reply.follow_ups),
+    ]
+    return [
+        e
+        for e in dict.fromkeys(ordered)
+        if e in kb.entries and not kb.entries[e].small_talk and e != reply.entry
+    ]
 
 
 def _article(answer: Answer, kb: KnowledgeBase) -> InlineQueryResultArticle:

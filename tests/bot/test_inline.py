@@ -64,12 +64,29 @@ async def test_a_vague_inline_query_offers_the_candidates(
 
 
 async def test_inline_markup_is_escaped(user: Chat) -> None:
-    replies = await user.inline("<b>Is Sony & Co in NRW?</b>")
+    replies = await user.inline("<b>How many Japanese live in NRW? & Co</b>")
     results = replies.inline_results
     assert results
     contents(results)  # well-formed, or this raises
     for result in results:
-        assert "<b>Is Sony" not in result["input_message_content"]["message_text"]
+        assert "<b>How many" not in result["input_message_content"]["message_text"]
+        assert "<b>" not in result["title"]
+
+
+async def test_an_inline_question_offers_up_to_five_ranked_answers(user: Chat) -> None:
+    replies = await user.inline("How many Japanese companies are in NRW?")
+    offered = contents(replies.inline_results)
+    assert 2 <= len(offered) <= 5
+    assert "600" in offered[0], "the answer itself comes first"
+    assert all("Source:" in text for text in offered), "each one answered, with its source"
+
+
+async def test_a_query_nothing_answers_offers_no_decline_but_a_way_to_ask(user: Chat) -> None:
+    replies = await user.inline("Is Sony in NRW?")
+    assert replies.inline_results == [], "no shareable 'nothing on file'"
+    [answer] = replies.inline_answers
+    assert answer["button"]["start_parameter"] == "inline"
+    assert "ask the bot directly" in answer["button"]["text"]
 
 
 async def test_inline_questions_are_not_logged(user: Chat, running_bot: BotUnderTest) -> None:

@@ -184,3 +184,14 @@ def test_every_button_carries_valid_callback_data() -> None:
     [[button]] = message.keyboard
     assert len(button.data.encode()) <= callback_data.MAX_BYTES
     assert callback_data.decode(button.data) is not None
+
+
+def test_a_long_button_label_is_cut_at_a_word_with_an_ellipsis() -> None:
+    from bot.render import MAX_BUTTON_LABEL, button_label
+
+    long = "Which well-known Japanese companies have already invested in North Rhine-Westphalia?"
+    label = button_label(long)
+    assert len(label) <= MAX_BUTTON_LABEL and label.endswith("…")
+    assert long.startswith(label[:-1]) and long[len(label) - 1] == " ", "cut before a word"
+    japanese = "ノルトライン＝ヴェストファーレン州に投資している日本企業を教えてください" * 3
+    assert len(button_label(japanese)) == MAX_BUTTON_LABEL
