@@ -26,12 +26,14 @@ training. Measured in ``python -m bench`` and ``bench/external.py``.
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from scipy import sparse
+from sklearn import config_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
@@ -98,6 +100,7 @@ class Retriever:
         self.matrix = self._stack(
             self._chars.fit_transform(char_docs), self._words.fit_transform(word_docs)
         )
+        self._analysers = {id(v): v.build_analyzer() for v in (self._chars, self._words)}
         self.texts = list(char_docs)
         return self._fit_scorers(self.matrix, self.texts, np.asarray(labels, dtype=np.int64))
 
@@ -107,6 +110,7 @@ class Retriever:
         negligible leak that saves vectorising the base once per fold."""
         other = Retriever(self.n_entries)
         other._chars, other._words = self._chars, self._words
+        other._analysers = self._analysers
         other.matrix, other.texts = self.matrix, self.texts
         return other._fit_scorers(self.matrix[rows], [self.texts[i] for i in rows], labels[rows])
 
@@ -117,6 +121,7 @@ class Retriever:
         self._texts = [texts[i] for i in order]
         self._rows = matrix[order].tocsr()  # phrasings x features, grouped by entry
         self._phrasings = self._rows.T.tocsc()  # the same, features x phrasings
+        self._by_feature = self._rows.T.tocsr()  # rows by feature: one question's n-grams
         self._phrasing_ids = order
         self._starts = np.searchsorted(labels_array[order], np.arange(self.n_entries))
         self._ends = np.append(self._starts[1:], len(order))
@@ -154,10 +159,44 @@ class Retriever:
         return normalize(sparse.hstack([chars, words_], format="csr"))
 
     def vectors(self, char_docs: Sequence[str], word_docs: Sequence[str]) -> sparse.csr_matrix:
-        return self._stack(self._chars.transform(char_docs), self._words.transform(word_docs))
+        # scikit-learn checks its parameters on every call (through inspect, a third of a
+        # one-question reply); they were checked when the vectorisers were fitted.
+        with config_context(skip_parameter_validation=True, assume_finite=True):
+            chars, words_ = self._chars.transform(char_docs), self._words.transform(word_docs)
+        return self._stack(chars, words_)
 
     def score(self, char_docs: Sequence[str], word_docs: Sequence[str]) -> Scores:
+        if len(char_docs) == 1:
+            vector = self.question_vector(char_docs[0], word_docs[0])
+            return self.score_vectors(vector, char_docs)
         return self.score_vectors(self.vectors(char_docs, word_docs), char_docs)
+
+    def question_vector(self, char_doc: str, word_doc: str) -> sparse.csr_matrix:
+        """One question's vector, as ``vectors`` makes it but without scikit-learn's
+        per-call machinery (which costs more than the arithmetic for one short text):
+        sublinear term frequencies times IDF, each view l2-normalised, then the two."""
+        indices: list[int] = []
+        values: list[float] = []
+        offset = 0
+        for vectoriser, doc in ((self._chars, char_doc), (self._words, word_doc)):
+            counts = Counter(self._analysers[id(vectoriser)](doc))
+            vocabulary, idf = vectoriser.vocabulary_, vectoriser.idf_
+            found = [(vocabulary[t], n) for t, n in counts.items() if t in vocabulary]
+            if found:
+                columns = np.fromiter((c for c, _ in found), dtype=np.int64, count=len(found))
+                weights = (1.0 + np.log([n for _, n in found])) * idf[columns]
+                weights /= np.linalg.norm(weights)
+                indices.extend((columns + offset).tolist())
+                values.extend(weights.tolist())
+            offset += len(idf)
+        data = np.asarray(values, dtype=np.float32)
+        if data.size:
+            data /= np.linalg.norm(data)
+        order = np.argsort(indices)
+        return sparse.csr_matrix(
+            (data[order], np.asarray(indices, dtype=np.int64)[order], [0, len(indices)]),
+            shape=(1, offset),
+        )
 
     def score_rows(self, rows: np.ndarray) -> Scores:
         """Scores of phrasings of the base itself (held out of this model)."""
@@ -166,12 +205,17 @@ class Retriever:
     def score_vectors(self, vectors: sparse.csr_matrix, char_docs: Sequence[str]) -> Scores:
         """The model score of every entry; the nearest phrasing's cosine and the edit
         similarity for the ``RERANK`` best entries (0 for the rest), which are re-ranked."""
-        product = vectors @ self._coef
-        dense = product.toarray() if sparse.issparse(product) else np.asarray(product)
+        n = vectors.shape[0]
+        if n == 1 and isinstance(self._coef, np.ndarray):
+            # One question: the rows of the weights its n-grams select, summed (cheaper than
+            # a sparse product's set-up for one short vector).
+            dense = (vectors.data @ self._coef[vectors.indices])[None, :]
+        else:
+            product = vectors @ self._coef
+            dense = product.toarray() if sparse.issparse(product) else np.asarray(product)
         model = dense + self._intercept
         if not self.trained:
             model = np.where(self._has_phrasings, model, -1.0)
-        n = vectors.shape[0]
         nearest = np.zeros((n, self.n_entries), dtype=np.float32)
         similar = np.zeros((n, self.n_entries), dtype=np.float32)
         k = min(RERANK, self.n_entries)
@@ -184,7 +228,11 @@ class Retriever:
                 spans = [(int(self._starts[e]), int(self._ends[e])) for e in entries]
                 columns = np.concatenate([np.arange(lo, hi) for lo, hi in spans])
                 bounds = np.cumsum([0] + [hi - lo for lo, hi in spans])[:-1]
-                cosines = (self._rows[columns] @ vectors[row].T).toarray().ravel()
+                if n == 1:
+                    selected = self._by_feature[vectors.indices]
+                    cosines = (selected.T @ vectors.data)[columns]
+                else:
+                    cosines = (self._rows[columns] @ vectors[row].T).toarray().ravel()
                 nearest[row, entries] = np.maximum.reduceat(cosines, bounds)
                 texts = [self._texts[c] for c in columns]
                 ratios = process.cdist([char_docs[row]], texts, scorer=fuzz.ratio, dtype=np.float32)
