@@ -39,6 +39,7 @@ from intents.decision import (
 from intents.names import KIND_FAMILY, NATIONALITY, PLACE
 from intents.retrieval import Retriever, Scores
 from intents.text import has_cjk
+from intents.text import words as words_of
 from knowledge import KnowledgeBase, Language
 
 OUT_OF_SCOPE = Path(__file__).with_name("data") / "out_of_scope.yaml"
@@ -117,7 +118,9 @@ class Matcher:
             entry_coverage(kb, entry, by_entry[i]) for i, entry in enumerate(kb.entries.values())
         ]
         # Every word the base uses (phrasings, answers, names), stemmed as questions are.
+        # (as typed and stemmed: a question's content words are compared unstemmed)
         vocabulary = {t for a in analyses for t in a.terms}
+        vocabulary.update(w for a in analyses for w in words_of(a.folded))
         for entry in kb.entries.values():
             for language, answer in entry.answer.items():
                 vocabulary.update(self.analyser.terms_of(answer, language))
