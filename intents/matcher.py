@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from intents.analysis import Analyser, Analysis
 from intents.constraints import UNSAID, Coverage, RuledOut, entry_coverage, rule_out
@@ -50,10 +51,12 @@ MODEL_CACHE = 8
 # Candidates looked at per question: the answer, its runner-up, suggestions, and room
 # for entries ruled out ahead of them.
 CANDIDATES = 12
-# A content word counts as one the base uses when it is within this edit similarity of one
-# (a typo of it: "compnies"); shorter words must match exactly.
+# A content word counts as one the base uses when it is one typo away from one ("compnies",
+# "firmn": one letter dropped, added or changed), two for words of nine letters or more;
+# shorter words must match exactly. A similarity ratio would also take "weather" for
+# "whether" (two changes in seven letters).
 FUZZY_WORD_CHARS = 5
-FUZZY_WORD_SCORE = 80
+LONG_WORD_CHARS = 9
 
 
 @lru_cache(maxsize=1)
@@ -129,6 +132,17 @@ class Matcher:
                 for language in kb.languages:
                     vocabulary.update(self.analyser.terms_of(name, language))
         self.vocabulary = frozenset(vocabulary)
+        # Typos are looked for among the words of the question's own language ("winter" is
+        # not a typo of German "hinter").
+        by_language: dict[str, set[str]] = {}
+        for analysis, language in zip(analyses, languages, strict=True):
+            bucket = by_language.setdefault(language, set())
+            bucket.update(analysis.terms)
+            bucket.update(words_of(analysis.folded))
+        self._vocabulary_lists = {
+            language: sorted(w for w in found if not has_cjk(w))
+            for language, found in by_language.items()
+        }
         self._vocabulary_list = sorted(w for w in vocabulary if not has_cjk(w))
         self._names = {e.id: next(iter(e.name.values()), e.id) for e in kb.entities.values()}
         n = len(self.entry_ids)
@@ -273,7 +287,10 @@ class Matcher:
             and not (
                 len(word) >= FUZZY_WORD_CHARS
                 and process.extractOne(
-                    word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD_SCORE
+                    word,
+                    self._vocabulary_lists.get(analysis.language or "", self._vocabulary_list),
+                    scorer=Levenshtein.distance,
+                    score_cutoff=2 if len(word) >= LONG_WORD_CHARS else 1,
                 )
             )
         ]
