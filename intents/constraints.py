@@ -147,8 +147,8 @@ def rule_out(
     everything = frozenset().union(*coverage.covers.values()) if coverage.covers else frozenset()
     for family, refs in asked.items():
         covered = coverage.covers.get(family)
-        # A name the entry covers as another kind is no other thing: "日本の会社" names
-        # Japan as a place where the entry counts it as a nationality.
+        # A name the entry covers as another kind is no other thing: "韓国の会社" names
+        # Korea as a place where the entry counts it as a nationality.
         if family == TIME and analysis.about_present and _not_earlier(refs, covered):
             continue  # "now, in 2024": the dated figure is the newest on file
         if covered and not refs & covered and not refs & everything:

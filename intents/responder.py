@@ -185,8 +185,8 @@ class Responder:
         """
         replies: list[Reply] = []
         for part in parts:
-            # Each question may follow up on the one before it ("…in NRW? Und wie viele
-            # Japaner wohnen da?").
+            # Each question may follow up on the one before it ("…in Ohio? Und wie viele
+            # Koreaner wohnen da?").
             before = replies[-1].context if replies and replies[-1].answered else context
             replies.append(self._question(part, before, analysed_in, language, True))
         questions = [
