@@ -58,9 +58,6 @@ class Analysis:
         asked = self.asks or self.counts_people or self.counts_organisations
         return not (asked and self.mentions)
 
-    def named(self, kinds: frozenset[str] | set[str]) -> tuple[Mention, ...]:
-        return tuple(m for m in self.mentions if m.kind in kinds)
-
     def char_document(self) -> str:
         return self.folded
 

@@ -24,7 +24,7 @@ The thresholds are then probabilities, the same for every base: answer at
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -228,7 +228,3 @@ def calibrate(
         ),
         held,
     )
-
-
-def rows_of(indices: Sequence[int]) -> np.ndarray:
-    return np.asarray(indices, dtype=np.int64)

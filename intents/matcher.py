@@ -196,19 +196,8 @@ class Matcher:
                     kept.append((question, language))
         return kept
 
-    def entry_index(self, entry_id: str) -> int:
-        return self._index[entry_id]
-
     def covered(self, entry_id: str) -> Coverage:
         return self.coverage[self._index[entry_id]]
-
-    def closest_phrasing(self, analysis: Analysis, entry_id: str) -> str | None:
-        """The entry's phrasing closest to the question (for did-you-mean labels)."""
-        if self.retriever is None:
-            return None
-        scores = self.retriever.score([analysis.char_document()], [analysis.word_document()])
-        index, _ = self.retriever.closest(scores, 0, self._index[entry_id])
-        return self.phrasings[index] if index >= 0 else None
 
     def match(self, analysis: Analysis) -> Match:
         if self.retriever is None:

@@ -68,7 +68,6 @@ class Scores:
     model: np.ndarray  # shape (questions, entries): the ranking score
     nearest: np.ndarray  # shape (questions, entries), 0..1
     similar: np.ndarray  # shape (questions, entries): best edit similarity 0..1 (re-ranked only)
-    vectors: sparse.csr_matrix  # the questions' TF-IDF vectors
 
 
 class Retriever:
@@ -120,9 +119,7 @@ class Retriever:
         order = np.argsort(labels_array, kind="stable")
         self._texts = [texts[i] for i in order]
         self._rows = matrix[order].tocsr()  # phrasings x features, grouped by entry
-        self._phrasings = self._rows.T.tocsc()  # the same, features x phrasings
         self._by_feature = self._rows.T.tocsr()  # rows by feature: one question's n-grams
-        self._phrasing_ids = order
         self._starts = np.searchsorted(labels_array[order], np.arange(self.n_entries))
         self._ends = np.append(self._starts[1:], len(order))
         self._has_phrasings = np.bincount(labels_array, minlength=self.n_entries) > 0
@@ -238,13 +235,4 @@ class Retriever:
                 ratios = process.cdist([char_docs[row]], texts, scorer=fuzz.ratio, dtype=np.float32)
                 similar[row, entries] = np.maximum.reduceat(ratios[0], bounds) / 100.0
         model = model + SIMILARITY_WEIGHT * similar
-        return Scores(model.astype(np.float32), nearest, similar, vectors)
-
-    def closest(self, scores: Scores, row: int, entry: int) -> tuple[int, float]:
-        """The entry's phrasing closest to question ``row`` (its index in ``fit``'s order)."""
-        lo, hi = int(self._starts[entry]), int(self._ends[entry])
-        if hi <= lo:
-            return -1, 0.0
-        cosines = (scores.vectors[row] @ self._phrasings[:, lo:hi]).toarray().ravel()
-        best = int(cosines.argmax())
-        return int(self._phrasing_ids[lo + best]), float(cosines[best])
+        return Scores(model.astype(np.float32), nearest, similar)
