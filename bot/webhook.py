@@ -60,7 +60,8 @@ class _Refused(Exception):
 @dataclass(eq=False)
 class _Connection:
     writer: asyncio.StreamWriter
-    waiting_since: float | None = field(default_factory=time.monotonic)  # None: mid-request
+    # since when it has sent no complete request head; None: a request is being handled
+    waiting_since: float | None = field(default_factory=time.monotonic)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -109,8 +110,12 @@ class WebhookServer:
         loop = asyncio.get_running_loop()
         self._previous_handler = loop.get_exception_handler()
         loop.set_exception_handler(self._loop_exception)
+        # asyncio accepts up to ``backlog`` connections in one go before any of them is
+        # served (and the idlest closed to make room): the burst must fit in the files
+        # left besides the connections kept, or accept fails with EMFILE.
+        backlog = max(8, min(128, self.max_connections // 2))
         self._server = await asyncio.start_server(
-            self._serve, self.listen, self.port, limit=MAX_HEAD_BYTES, backlog=128
+            self._serve, self.listen, self.port, limit=MAX_HEAD_BYTES, backlog=backlog
         )
         if not self.port:
             self.port = self._server.sockets[0].getsockname()[1]
@@ -175,9 +180,11 @@ class WebhookServer:
                         request_line = await reader.readline()
                     if not request_line:
                         return
-                    connection.waiting_since = None
                     async with asyncio.timeout(self._header_timeout):
                         headers = await _read_headers(reader)
+                    # Only a complete head makes a request worth keeping: a connection that
+                    # trickles its headers (slowloris) stays first in line to be closed.
+                    connection.waiting_since = None
                     keep_alive = await self._handle(request_line, headers, reader, writer)
                 except _Refused as refused:
                     await _respond(writer, refused.status, refused.reason, keep_alive=False)
