@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -217,14 +217,4 @@ def calibrate(
         HeldOut(h.phrasing, h.entry, h.best, calibration.confidence(r[:-1]))
         for h, r in zip(held, data_in, strict=True)
     ]
-    return (
-        Calibration(
-            calibration.coefficients,
-            calibration.intercept,
-            calibration.held_out,
-            calibration.reached,
-            calibration.negatives,
-            answered / max(1, len(data_out)),
-        ),
-        held,
-    )
+    return replace(calibration, answered_negatives=answered / max(1, len(data_out))), held

@@ -153,7 +153,7 @@ def world_names() -> tuple[tuple[str, str, str], ...]:
             found += [(german + e, ref, NATIONALITY) for e in _DE_ADJECTIVE_ENDINGS]
             if german.endswith("isch"):
                 found += [(german[:-4] + e, ref, PEOPLE) for e in _DE_PEOPLE_ENDINGS]
-    for zone, names in locales["ja"].time_zones.items():
+    for zone in map(str, locales["ja"].time_zones):
         ref = f"city-{zone}"
         city = zone.rsplit("/", 1)[-1].replace("_", " ")
         found.append((city, ref, PLACE))
@@ -161,7 +161,6 @@ def world_names() -> tuple[tuple[str, str, str], ...]:
             local = locale.time_zones.get(zone, {}).get("city")
             if local:
                 found.append((local, ref, PLACE))
-        del names
     for code, forms in _load("demonyms.yaml").items():
         for kind, spellings in forms.items():
             found += [

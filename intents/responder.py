@@ -32,6 +32,7 @@ from intents.cues import cues, question_joints
 from intents.decision import ANSWER as DECIDED_ANSWER
 from intents.decision import (
     ANSWER_CONFIDENCE,
+    FEATURES,
     SUGGEST,
     SUGGEST_CONFIDENCE,
 )
@@ -192,7 +193,7 @@ class Responder:
         questions = [
             r
             for part, r in zip(parts, replies, strict=True)
-            if r.kind not in (SMALL_TALK, EMPTY) and self._asks(part, analysed_in)
+            if r.kind not in (SMALL_TALK, EMPTY) and self._asks(part, r)
         ]
         if len(questions) <= 1:
             # One question (or none) among pleasantries: the whole message read as one
@@ -226,11 +227,13 @@ class Responder:
             parts=tuple(shown),
         )
 
-    def _asks(self, sentence: str, language: Language) -> bool:
-        """Whether a sentence asks something (a question mark, or a question word)."""
+    @staticmethod
+    def _asks(sentence: str, reply: Reply) -> bool:
+        """Whether a sentence asks something: a question mark, or a question word (read
+        from the analysis its reply was built on, not analysed again)."""
         if is_question(sentence):
             return True
-        return bool(self.analyser.analyse(sentence, language).asks)
+        return bool((reply.explanation or {}).get("analysis", {}).get("asks"))
 
     def _question(
         self,
@@ -567,9 +570,7 @@ class Responder:
             "ruled_out": [
                 {"entry": r.entry, "reason": r.reason, "why": r.detail} for r in match.ruled_out
             ],
-            "features": dict(
-                zip(("score", "lead", "nearest", "similar"), match.features, strict=False)
-            ),
+            "features": dict(zip(FEATURES, match.features, strict=False)),
             "confidence": round(match.confidence, 4),
             "decision": match.decision,
             "thresholds": {"answer": ANSWER_CONFIDENCE, "suggest": SUGGEST_CONFIDENCE},
