@@ -1,6 +1,6 @@
 """How long a restart takes to answer 10,000 updates left undone in the update journal.
 
-The journal (bot/journal.py) is filled with 10,000 undone private questions, each from a
+The journal (bot/stores/journal.py) is filled with 10,000 undone private questions, each from a
 user of its own, as a crash in the middle of a huge burst would leave it; then the real
 Application starts on that DATA_DIR against the fake Bot API server (a process of its own)
 and the time from start until every one of them got its sendMessage is measured. Telegram's
@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 from bench.table import Row
-from bot.app import build_application
 from bot.config import Settings
-from bot.journal import UpdateJournal
-from bot.services import Services
+from bot.stores.journal import UpdateJournal
+from bot.telegram.app import build_application
+from bot.telegram.services import Services
 from tests.fake_telegram.process import FakeTelegramProcess
 from tests.proof.conftest import question_burst
 

@@ -116,8 +116,8 @@ def _update(index: int) -> dict[str, Any]:
 
 
 async def soak(data_dir: Path) -> dict[str, Any]:
-    from bot.app import build_application
     from bot.config import Settings
+    from bot.telegram.app import build_application
 
     settings = Settings.from_mapping(
         {"TELEGRAM_BOT_TOKEN": "1:bench", "DATA_DIR": str(data_dir), "LOG_LEVEL": "WARNING",

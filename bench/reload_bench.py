@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.intents_bench import synthetic_entries, write_synthetic_base
 from bench.table import Row
-from bot.knowledge_store import KnowledgeStore
+from bot.stores.knowledge import KnowledgeStore
 from knowledge.paths import SHIPPED_KNOWLEDGE_DIR
 
 SHIPPED_TARGET_S = 1.0

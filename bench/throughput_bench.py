@@ -11,8 +11,8 @@ machine does not pose as a slow bot (every round's ratio is printed too).
 Telegram's own limit of about 30 messages a second overall is switched off
 (RATE_LIMIT_PER_SECOND=0): the fake server is not Telegram, and the point is how much the bot
 could do. The rate limiter itself stays in the path (per-group limits, 429 handling, the
-retries of bot/retries.py), and everything else runs as configured by default: eight updates
-at a time, the bot's own HTTP transport (bot/transport.py), the flood guard and the question
+retries of bot/http/retries.py), and everything else runs as configured by default: eight updates
+at a time, the bot's own HTTP transport (bot/http/transport.py), the flood guard and the question
 log on disk. The echo bot runs on the library's defaults (httpx, one update at a time).
 
 One more run of the bot goes under cProfile; the functions it spent most time in, and the
@@ -37,8 +37,8 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bench.table import Row
-from bot.app import build_application
 from bot.config import Settings
+from bot.telegram.app import build_application
 from tests.fake_telegram import updates as factory
 from tests.fake_telegram.harness import BotUnderTest
 from tests.fake_telegram.process import FakeTelegramProcess
@@ -126,7 +126,7 @@ async def updates_per_second(
 
 _LAYERS = (
     ("python-telegram-bot", ("/telegram/",)),
-    ("HTTP: bot/transport.py", ("/bot/transport.py",)),
+    ("HTTP: bot/http/transport.py", ("/bot/transport.py",)),
     ("httpx/httpcore/anyio/h11", ("/httpx/", "/httpcore/", "/anyio/", "/h11/")),
     ("asyncio + sockets", ("/asyncio/", "selectors", "socket")),
     ("intents (matching)", ("/intents/", "rapidfuzz")),

@@ -1,9 +1,9 @@
-"""``python -m bot``: see ``bot.cli``."""
+"""``python -m bot``: see ``bot.cli.parser``."""
 
 import os
 import sys
 
-from bot.cli import main
+from bot.cli.parser import main
 
 try:
     sys.exit(main())

@@ -81,7 +81,7 @@ class Settings:
     watch_knowledge: bool = False
     concurrent_updates: int = DEFAULT_CONCURRENT_UPDATES
     rate_limit_per_second: float = 30.0
-    # "builtin": bot/transport.py for the Bot API calls; "httpx": python-telegram-bot's own
+    # "builtin": bot/http/transport.py for the Bot API calls; "httpx": python-telegram-bot's own
     # HTTPXRequest throughout (slower, and the operator's escape hatch should ours misbehave).
     http_transport: str = "builtin"
     # On SIGTERM/SIGINT, updates being handled get this long to finish; the rest stay in the

@@ -1,6 +1,6 @@
 """Measuring matching: evaluation cases, how a reply is judged, the figures, and a naive baseline.
 
-Pure and Telegram-free. ``python -m bot eval`` (bot/eval_command.py) prints what this
+Pure and Telegram-free. ``python -m bot eval`` (bot/cli/eval.py) prints what this
 computes, and the CI gate (tests/intents/test_dev_set.py) asserts on it.
 
 A case file is a YAML list of cases (the schema is documented at the top of

@@ -42,5 +42,5 @@ def test_package_imports_only_go_downwards(package: str) -> None:
 
 def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     module = tmp_path / "sample.py"
-    module.write_text("import telegram.ext\nfrom bot.app import main\nfrom . import sibling\n")
+    module.write_text("import telegram.ext\nfrom bot.cli import main\nfrom . import sibling\n")
     assert imported_top_level_modules(module) == {"telegram", "bot"}

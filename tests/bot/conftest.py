@@ -1,4 +1,4 @@
-"""Fixtures that run the real bot (``bot.app.build_application``) against the fake Bot API.
+"""Fixtures that run the real bot (``bot.telegram.app.build_application``) against the fake Bot API.
 
     async def test_a_question(telegram_chat):
         chat = await telegram_chat(language="de")
@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application
 from bot.config import Settings
-from bot.services import Services
+from bot.telegram.app import build_application
+from bot.telegram.services import Services
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram import updates as factory
 from tests.fake_telegram.harness import BotUnderTest, Chat

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_application
 from bot.config import Settings
-from bot.services import Services
+from bot.telegram.app import build_application
+from bot.telegram.services import Services
 from intents.reply import DID_YOU_MEAN
 from intents.responder import Responder
 from tests.fake_telegram import FakeTelegram

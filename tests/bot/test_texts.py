@@ -7,7 +7,7 @@ import string
 import pytest
 
 from bot import texts
-from bot.handlers import PUBLIC_COMMANDS
+from bot.telegram.handlers import PUBLIC_COMMANDS
 
 
 def fields(template: str) -> set[str]:

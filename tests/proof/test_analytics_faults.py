@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.analytics import DEFAULT_FILENAME, MAX_GROUPED_TEXTS, QuestionLog
 from bot.config import Settings
-from bot.preferences import FILE_NAME as PREFERENCES_FILE
-from bot.preferences import Preferences
+from bot.stores.preferences import FILE_NAME as PREFERENCES_FILE
+from bot.stores.preferences import Preferences
+from bot.stores.question_log import DEFAULT_FILENAME, MAX_GROUPED_TEXTS, QuestionLog
 from tests.bot.starting import start_bot
-from tests.bot.test_analytics import unanswered
+from tests.bot.stores.test_question_log import unanswered
 from tests.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.timeout(120)
@@ -69,7 +69,7 @@ def test_formula_questions_come_out_of_the_csv_as_text(tmp_path: Path) -> None:
 
 
 def test_a_cell_starting_with_a_tab_or_carriage_return_is_neutralised_too() -> None:
-    from bot.analytics import spreadsheet_safe
+    from bot.stores.question_log import spreadsheet_safe
 
     assert spreadsheet_safe("\t=1") == "'\t=1" and spreadsheet_safe("\r=1") == "'\r=1"
     assert spreadsheet_safe("How many?") == "How many?"

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import callback_data
-from bot.answers import excerpt_button
 from bot.config import Settings
-from bot.render import MAX_MESSAGE_LENGTH, render_reply, utf16_length
+from bot.telegram import callback_data
+from bot.telegram.answers import excerpt_button
+from bot.telegram.render import MAX_MESSAGE_LENGTH, render_reply, utf16_length
 from intents.reply import Reply
 from intents.responder import Responder
 from knowledge.loader import load_knowledge

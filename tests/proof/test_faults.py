@@ -3,7 +3,7 @@
 Whatever goes wrong on the wire, every question gets its answer, exactly once: no question is
 lost and no update is handled twice. Timeouts are shortened (the transport's read timeout is
 half a second here) so that a "slow answer" and a "timeout" both happen within seconds; the
-bot's patience with sends (bot.retries.READ_TIMEOUT) still applies, as it does in production.
+bot's patience with sends (bot.http.retries.READ_TIMEOUT) still applies, as it does in production.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from telegram.error import NetworkError
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import texts
-from bot.app import build_application
 from bot.config import Settings
-from bot.services import Services
-from bot.transport import TelegramTransport
+from bot.http.transport import TelegramTransport
+from bot.telegram.app import build_application
+from bot.telegram.services import Services
 from tests.fake_telegram import FakeTelegram, Fault
 from tests.fake_telegram.harness import BotUnderTest
 from tests.proof.conftest import chats_of, question_burst, replies_per_chat

@@ -8,9 +8,9 @@ import tracemalloc
 
 import pytest
 
-from bot.conversations import Conversations
-from bot.flood import FloodGuard
-from bot.handlers.flood_gate import UPDATES_PER_QUESTION
+from bot.telegram.conversations import Conversations
+from bot.telegram.flood import FloodGuard
+from bot.telegram.handlers.flood_gate import UPDATES_PER_QUESTION
 from intents.reply import ANSWER, Conversation, Reply
 from tests.fake_telegram import updates as factory
 from tests.fake_telegram.harness import BotUnderTest

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge_store import KnowledgeStore
+from bot.stores.knowledge import KnowledgeStore
 from knowledge.limits import DEFAULT_LIMITS
 from knowledge.loader import check_knowledge, load_knowledge
 from knowledge.model import Problem
@@ -207,8 +207,13 @@ def test_reload_parses_in_a_child_with_a_memory_limit_and_the_bot_keeps_serving(
     store = KnowledgeStore(base, reload_memory_limit=64 * MB)
     served = store.current
     facts = base / "facts.yaml"
-    facts.write_text(facts.read_text(encoding="utf-8").replace("1234", "1235").replace(
-        "1.234", "1.235").replace("1,234", "1,235"), encoding="utf-8")
+    facts.write_text(
+        facts.read_text(encoding="utf-8")
+        .replace("1234", "1235")
+        .replace("1.234", "1.235")
+        .replace("1,234", "1,235"),
+        encoding="utf-8",
+    )
     (base / "source.de.txt").write_text(
         (base / "source.de.txt").read_text(encoding="utf-8").replace("1.234", "1.235"),
         encoding="utf-8",
@@ -252,4 +257,3 @@ def test_a_yaml_file_linked_from_outside_the_base_is_refused_unread(
     assert len(linked) == 1 and linked[0].line == 1
     assert "outside the base directory" in linked[0].message
     assert not any(p.file == "inside.yaml" and "outside" in p.message for p in problems)
-

@@ -2,7 +2,7 @@
 commands stay with the admins, forged buttons do nothing, and a hostile knowledge base file
 neither runs code nor eats memory (the served base stays in place).
 
-The webhook's secret token is proven in tests/bot/test_webhook.py.
+The webhook's secret token is proven in tests/bot/http/test_webhook.py.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from urllib.parse import quote
 
 import pytest
 
-from bot import admin, retries, texts
+from bot import texts
 from bot.config import Settings
+from bot.http import retries
 from bot.logging_setup import configure_logging
+from bot.telegram import admin
 from tests.bot.starting import start_bot
 from tests.bot.telegram_html import visible_text
 from tests.bot.tiny_base import QUESTION, write_base

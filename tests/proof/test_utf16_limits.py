@@ -7,8 +7,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bot import admin
-from bot.render import MAX_MESSAGE_LENGTH, Block, render_blocks, utf16_length
+from bot.telegram import admin
+from bot.telegram.render import MAX_MESSAGE_LENGTH, Block, render_blocks, utf16_length
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram import updates as factory
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.bot.bot_process import BotProcess
-from tests.bot.test_webhook import SECRET, _free_port
+from tests.bot.http.test_webhook import SECRET, _free_port
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram import updates as factory
 

@@ -13,9 +13,9 @@ import threading
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
-from bot.app import build_application
 from bot.config import Settings
-from bot.services import Services
+from bot.telegram.app import build_application
+from bot.telegram.services import Services
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.harness import BotUnderTest
 

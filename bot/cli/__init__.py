@@ -1,0 +1,1 @@
+"""The command-line faces: run, ask, check, eval, calibrate, console."""

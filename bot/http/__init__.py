@@ -1,0 +1,1 @@
+"""HTTP: the Bot API transport and its retries, and the webhook server."""

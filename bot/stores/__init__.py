@@ -1,0 +1,1 @@
+"""What the bot keeps: knowledge snapshots and reload, question log, preferences, journal."""

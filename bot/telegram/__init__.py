@@ -1,0 +1,1 @@
+"""The Telegram face: the application, its handlers, rendering to HTML, callback data."""

@@ -1,0 +1,71 @@
+"""Everything the handlers depend on, built once and passed in (no module globals).
+
+``Services.create(settings)`` loads the knowledge base (raising ``KnowledgeError`` when it
+is broken, so the bot refuses to start rather than answer from nothing) and opens the
+stores under ``DATA_DIR``; ``close()`` releases them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.stores.journal import UpdateJournal
+from bot.stores.knowledge import KnowledgeStore
+from bot.stores.preferences import Preferences
+from bot.stores.question_log import QuestionLog
+from bot.telegram.conversations import Conversations
+from bot.telegram.flood import FloodGuard
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: KnowledgeStore
+    question_log: QuestionLog
+    preferences: Preferences
+    conversations: Conversations
+    flood_guard: FloodGuard
+    journal: UpdateJournal
+
+    @classmethod
+    def create(cls, settings: Settings) -> Services:
+        store = KnowledgeStore(settings.knowledge_dir)  # KnowledgeError when broken
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        question_log = QuestionLog.in_directory(
+            settings.data_dir, settings.analytics_retention_days
+        )
+        try:
+            preferences = Preferences(settings.data_dir)
+        except BaseException:
+            question_log.close()
+            raise
+        try:
+            journal = UpdateJournal(settings.data_dir)
+        except BaseException:
+            question_log.close()
+            preferences.close()
+            raise
+        return cls(
+            settings=settings,
+            store=store,
+            question_log=question_log,
+            preferences=preferences,
+            conversations=Conversations(),
+            flood_guard=FloodGuard(settings.flood_limit_per_minute),
+            journal=journal,
+        )
+
+    def close(self) -> None:
+        for name, resource in (
+            ("question log", self.question_log),
+            ("preferences", self.preferences),
+            ("update journal", self.journal),
+        ):
+            try:
+                resource.close()
+            except Exception:  # closing the one must not keep the other open
+                log.exception("could not close the %s", name)
