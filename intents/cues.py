@@ -192,13 +192,18 @@ def content_terms(folded: str, terms: Sequence[str], language: str | None) -> tu
 
 
 @lru_cache(maxsize=1)
-def question_joints() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Conjunctions (one-word follow-up openings: "and", "und") and the words a question
-    starts with (the first word of every question phrase), in every language."""
+def question_joints() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Conjunctions (one-word follow-up openings: "and", "und"), the words a question
+    starts with (the first word of every question phrase), and the kanji/kana question
+    phrases (誰, いつ …), in every language."""
     conjunctions: set[str] = set()
     starters: set[str] = set()
+    cjk_starters: set[str] = set()
     for table in cues().values():
         conjunctions |= {p[0] for p in table.follow_up.latin if len(p) == 1}
         for kind, phrases in table.asks.items():
-            starters |= {p[0] for p in phrases.latin if kind in (YESNO, COUNT, PERSON, PLACE, TIME)}
-    return tuple(sorted(conjunctions)), tuple(sorted(starters))
+            if kind in (YESNO, COUNT, PERSON, PLACE, TIME):
+                starters |= {p[0] for p in phrases.latin}
+            if kind in (COUNT, PERSON, PLACE, TIME):
+                cjk_starters |= set(phrases.cjk)
+    return tuple(sorted(conjunctions)), tuple(sorted(starters)), tuple(sorted(cjk_starters))

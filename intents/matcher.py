@@ -85,6 +85,8 @@ class Match:
     confidence: float  # of the best eligible candidate; 0 when there is none
     decision: str  # intents.decision.ANSWER / SUGGEST / DECLINE
     features: tuple[float, ...] = ()
+    # The question's content words the base never uses, when they are most of them.
+    unknown: tuple[str, ...] = ()
 
     @property
     def best(self) -> Candidate | None:
@@ -240,7 +242,7 @@ class Matcher:
                 )
             )
         unknown = self._unknown(analysis)
-        if decision == ANSWER and unknown and self.covered(self.entry_ids[best]).sourced:
+        if decision == ANSWER and unknown and sourced:
             decision = SUGGEST
             ruled.append(
                 RuledOut(
@@ -261,6 +263,7 @@ class Matcher:
             confidence,
             decision,
             tuple(float(f) for f in features),
+            unknown,
         )
 
     def _unknown(self, analysis: Analysis) -> tuple[str, ...]:

@@ -39,6 +39,8 @@ from intents.decision import (
 from intents.matcher import Match, Matcher, matcher_for
 from intents.names import COMPANY as COMPANY_KIND
 from intents.names import KIND_FAMILY
+from intents.names import NATIONALITY as NATIONALITY_KIND
+from intents.names import PEOPLE as PEOPLE_KIND
 from intents.render import Renderer, localized
 from intents.reply import (
     ANSWER,
@@ -74,6 +76,12 @@ FOLLOW_UP_WORDS = 4
 def _nothing_said(text_: str) -> bool:
     """Only punctuation and spaces: no letter, digit or symbol (an emoji says something)."""
     return all(unicodedata.category(ch)[0] in "PZC" for ch in text_)
+
+
+def _own_words(analysis: Analysis) -> list[str]:
+    """Content words that are not part of a name: "rent" in "the rent in Ohio?"."""
+    named = " ".join(m.surface for m in analysis.mentions)
+    return [w for w in analysis.content if w not in named]
 
 
 class Responder:
@@ -160,11 +168,11 @@ class Responder:
                 text=self._empty_text(language),
                 context=context,
             )
-        conjunctions, starters = question_joints()
+        conjunctions, starters, cjk_starters = question_joints()
         parts = [
             q
             for sentence in sentences(question)
-            for q in split_questions(sentence, conjunctions, starters)
+            for q in split_questions(sentence, conjunctions, starters, cjk_starters)
         ]
         if len(parts) > 1:
             return self._message(question, parts, context, guess or language, language)
@@ -250,7 +258,13 @@ class Responder:
         asked: str | None = question
         own = match.best
         chatting = own is not None and self.kb.entries[own.entry].small_talk
-        if context.last_question and not (chatting and match.decision == DECIDED_ANSWER):
+        if (
+            context.last_question
+            and not (chatting and match.decision == DECIDED_ANSWER)
+            and not match.unknown
+        ):
+            # A fragment mostly of words the base never uses ("and the rent there?") is
+            # about something else, whatever the previous question was.
             combined = self._follow_up(analysis, context, language)
             if combined is not None:
                 follow = self.matcher.match(combined)
@@ -270,9 +284,12 @@ class Responder:
             best is not None
             and match.decision == SUGGEST
             and self.kb.entries[best.entry].small_talk
+            and not match.unknown
         ):
             # Small talk states no fact: a wrong "You're welcome" costs little, so it is
-            # said from the suggestion threshold on instead of offering buttons for it.
+            # said from the suggestion threshold on instead of offering buttons for it;
+            # not when most of the words are ones the base never uses ("wie hoch ist die
+            # Gewerbesteuer?" is a question about something else, not "how are you").
             return self._small_talk(question, best.entry, language, best.confidence, explanation)
         if best is not None and match.decision == DECIDED_ANSWER:
             if self.kb.entries[best.entry].small_talk:
@@ -317,6 +334,15 @@ class Responder:
         )
         if not (explicit or short):
             return None
+        if not (
+            fragment.mentions
+            or fragment.asks
+            or fragment.counts_people
+            or fragment.counts_organisations
+            or _own_words(fragment)
+        ):
+            # "👍", "ok", "and?": nothing re-specified, so nothing to ask again.
+            return None
         previous_language = self.analyser.guess_language(context.last_question or "")
         previous = self.analyser.analyse(
             context.last_question or "", previous_language or context.language or language
@@ -329,23 +355,78 @@ class Responder:
         dropped = {
             m.surface for m in previous.mentions if KIND_FAMILY.get(m.kind, m.kind) in families
         }
-        kept = previous.folded
-        for surface in sorted(dropped, key=len, reverse=True):
-            kept = kept.replace(surface, " ")
-        if fragment.counts_people and not previous.counts_people:
+        own_question = bool(fragment.asks or _own_words(fragment))
+        if own_question:
+            # A fragment that asks something of its own ("and where?", "what did she say?",
+            # "and what's the rent there?") takes only the subject from before: its names
+            # and content words, not its question words, which would out-vote the new ones.
+            subject = [m.surface for m in previous.mentions if m.surface not in dropped]
+            named = [m.surface for m in previous.mentions]
+            subject += [w for w in previous.content if not any(w in s for s in named)]
+            if fragment.counting and not (fragment.counts_people or fragment.counts_organisations):
+                # "how many in Iowa?" still counts what was counted before
+                subject += self._counted_words(previous)
+            kept = " ".join(subject)
+        else:
+            kept = previous.folded
+            for surface in sorted(dropped, key=len, reverse=True):
+                kept = kept.replace(surface, " ")
+        switches_to_people = fragment.counts_people and not previous.counts_people
+        switches_to_organisations = (
+            fragment.counts_organisations
+            and not fragment.counts_people
+            and not previous.counts_organisations
+        )
+        if switches_to_people:
             kept = self._without(kept, "organisations", previous.language)
-        elif fragment.counts_organisations and not previous.counts_organisations:
+        elif switches_to_organisations:
             kept = self._without(kept, "people", previous.language)
-        follow_up = table.follow_up if table else None
         rest = fragment.question
-        if follow_up is not None and tokens and follow_up.starts(tokens):
+        follow_up = table.follow_up if table else None
+        if not own_question and follow_up is not None and tokens and follow_up.starts(tokens):
             # "and in Ohio?" adds "in Ohio", not "and"
             for n in range(follow_up.longest, 0, -1):
                 if tuple(tokens[:n]) in follow_up.latin:
                     rest = " ".join(tokens[n:])
                     break
-        combined = f"{kept} {rest}".strip()
-        return self.analyser.analyse(combined, previous.language or language)
+        if own_question:
+            combined = self.analyser.analyse(
+                f"{rest} {kept}".strip(), fragment.language or previous.language or language
+            )
+        else:
+            combined = self.analyser.analyse(
+                f"{kept} {rest}".strip(), previous.language or language
+            )
+        if switches_to_organisations:
+            # "and companies?" after "how many Koreans live in Ohio?": the Koreans kept from
+            # before are now the nationality of the companies, no longer people counted.
+            combined = replace(
+                combined,
+                mentions=tuple(
+                    replace(m, kind=NATIONALITY_KIND) if m.kind == PEOPLE_KIND else m
+                    for m in combined.mentions
+                ),
+                counts_people=False,
+            )
+        return combined
+
+    @staticmethod
+    def _counted_words(analysis: Analysis) -> list[str]:
+        """The words of a question that say what it counts ("firms", "Einwohner", 企業)."""
+        table = cues().get(analysis.language or "")
+        if table is None:
+            return []
+        tokens = words(analysis.folded)
+        found = []
+        for cue, counted in (
+            ("people", analysis.counts_people),
+            ("organisations", analysis.counts_organisations),
+        ):
+            if counted:
+                phrases = getattr(table, cue)
+                found += [w for w in tokens if (w,) in phrases.latin]
+                found += [p for p in phrases.cjk if p in analysis.folded]
+        return found
 
     @staticmethod
     def _without(folded: str, cue: str, language: Language | None) -> str:

@@ -40,14 +40,31 @@ def is_question(sentence: str) -> bool:
 
 
 def split_questions(
-    sentence: str, conjunctions: Iterable[str], starters: Iterable[str]
+    sentence: str,
+    conjunctions: Iterable[str],
+    starters: Iterable[str],
+    cjk_starters: Iterable[str] = (),
 ) -> list[str]:
-    """One sentence that asks two things: "Where was it and how many came?" is cut before
-    the conjunction when a question word or verb follows it ("and how", "und wer")."""
+    """One sentence that asks two or three things, cut before each further question:
+
+    - before a conjunction that a question word or verb follows ("Where was it and how
+      many came?", "… und wer hat …");
+    - at a comma that one follows ("how many in Ohio, how many in Iowa?");
+    - at a Japanese comma that a question phrase follows (「何人来て、誰が主催…」).
+    """
     joins = "|".join(re.escape(c) for c in sorted(set(conjunctions), key=len, reverse=True) if c)
     words = "|".join(re.escape(w) for w in sorted(set(starters), key=len, reverse=True) if w)
-    if not joins or not words:
+    cjk = "|".join(re.escape(w) for w in sorted(set(cjk_starters), key=len, reverse=True) if w)
+    cuts = []
+    if words:
+        ahead = rf"(?=(?:{words})\b)"
+        if joins:
+            cuts.append(rf",?\s+(?:{joins})\s+{ahead}")
+        cuts.append(rf",\s*{ahead}")
+    if cjk:
+        cuts.append(rf"[、，](?=(?:{cjk}))")
+    if not cuts:
         return [sentence]
-    pattern = re.compile(rf",?\s+(?:{joins})\s+(?=(?:{words})\b)", re.IGNORECASE)
+    pattern = re.compile("|".join(cuts), re.IGNORECASE)
     parts = [p.strip() for p in pattern.split(sentence) if p and p.strip()]
     return parts or [sentence]
