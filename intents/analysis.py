@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from intents.cues import COUNT, any_language, asked_kinds, content_terms, cues
 from intents.language import LanguageDetector
-from intents.names import COMPANY, NATIONALITY, PEOPLE, Mention, NameFinder
+from intents.names import COMPANY, NATIONALITY, PEOPLE, PERSON, Mention, NameFinder
 from intents.text import MAX_QUESTION_CHARS, fold, has_cjk, stem, terms, words
 from knowledge import KnowledgeBase, Language
 
@@ -32,6 +33,15 @@ MASK_NAMES = True
 def _entity_sign(ref: str) -> str:
     """One private-use character per entity, the same in every process."""
     return f" {chr(0xE000 + zlib.crc32(ref.encode()) % 6000)} "
+
+
+# Two capitalised Latin words in a row: a first and a last name.
+_FULL_NAME = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]+)\s+([A-ZÄÖÜ][a-zäöüß]+)\b")
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    return frozenset().union(*(table.function for table in cues().values()))
 
 
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -161,6 +171,22 @@ class Analyser:
             typed.append(mention)
         return tuple(typed)
 
+    def _unknown_persons(
+        self, question: str, tokens: list[str], mentions: tuple[Mention, ...]
+    ) -> tuple[Mention, ...]:
+        """A first and last name the base never uses ("What did Ada Quist say?"): two
+        capitalised words in a row, neither a word of the base nor of a name found."""
+        named = {w for m in mentions for w in m.surface.split()}
+        found = []
+        for match in _FULL_NAME.finditer(question):
+            pair = [fold(w) for w in match.groups()]
+            if any(w in self.known_words or w in named or w in _function_words() for w in pair):
+                continue
+            surface = " ".join(pair)
+            start = tokens.index(pair[0]) if pair[0] in tokens else 0
+            found.append(Mention(f"world:person-{'-'.join(pair)}", PERSON, surface, start))
+        return tuple(found)
+
     def guess_language(self, question: str) -> Language | None:
         head = question[:MAX_QUESTION_CHARS]
         return self.detector.guess(head, words(fold(head)))
@@ -177,6 +203,7 @@ class Analyser:
         if language is None:
             language = self.detector.guess(question, tokens)
         mentions = self._people_nouns(self.names.find(folded, tokens), tokens, language)
+        mentions += self._unknown_persons(question, tokens, mentions)
         stems = tuple(stem(t, language) for t in terms(folded))
         people_named = any(m.kind == PEOPLE for m in mentions)
         # Misspelt cue words ("compnies") are looked for only among words the base lacks.

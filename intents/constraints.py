@@ -139,11 +139,9 @@ def rule_out(
 ) -> RuledOut | None:
     """The reason the entry cannot answer the question, or None when it may."""
     asked: dict[str, set[str]] = {}
-    surfaces: dict[str, list[str]] = {}
     for mention in analysis.mentions:
         family = KIND_FAMILY.get(mention.kind, mention.kind)
         asked.setdefault(family, set()).add(mention.ref)
-        surfaces.setdefault(family, []).append(mention.surface)
     everything = frozenset().union(*coverage.covers.values()) if coverage.covers else frozenset()
     for family, refs in asked.items():
         covered = coverage.covers.get(family)
@@ -151,9 +149,16 @@ def rule_out(
         # Korea as a place where the entry counts it as a nationality.
         if family == TIME and analysis.about_present and _not_earlier(refs, covered):
             continue  # "now, in 2024": the dated figure is the newest on file
-        if covered and not refs & covered and not refs & everything:
+        others = refs - everything
+        if covered and others and not refs & covered:
             shown = ", ".join(sorted(names.get(r, r) for r in covered))
-            said = ", ".join(dict.fromkeys(surfaces[family]))
+            said = ", ".join(
+                dict.fromkeys(
+                    m.surface
+                    for m in analysis.mentions
+                    if m.ref in others and KIND_FAMILY.get(m.kind, m.kind) == family
+                )
+            )
             return RuledOut(
                 entry_id,
                 OTHER_NAME,

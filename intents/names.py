@@ -174,6 +174,12 @@ def world_names() -> tuple[tuple[str, str, str], ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=1)
+def world_roles() -> tuple[str, ...]:
+    """Offices that stand for a person (data/roles.yaml)."""
+    return tuple(str(r) for r in _load("roles.yaml"))
+
+
 _KATAKANA = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff]")
 
 
@@ -225,6 +231,23 @@ class NameFinder:
             if typed is not None and typed.ref == entity_name.ref and typed.kind != PLACE:
                 continue
             self._add(key, entity_name, replace=True)
+        phrasings = [
+            fold(phrasing, limit=None)
+            for entry in kb.entries.values()
+            for texts in entry.questions.values()
+            for phrasing in texts
+        ]
+        for role in world_roles():
+            key = _key(role)
+            if key in self._latin or key in self._cjk:
+                continue
+            if has_cjk(key):
+                used = any(key in "".join(p.split()) for p in phrasings)
+            else:
+                used = any(f" {key} " in f" {' '.join(words(p))} " for p in phrasings)
+            if not used:
+                # "the prime minister": a person, and not one of the base's
+                self._add(key, _Name(f"world:role-{key}", PERSON))
         self._cjk_keys = sorted(self._cjk, key=len, reverse=True)
         # Misspellings are looked for among the base's own one-word names only.
         self._fuzzy = sorted(

@@ -233,14 +233,12 @@ def test_one_language_base_declines_a_substitution(small_responder: Responder) -
         "How many startups are there in NRW?",  # the release gives no count of startups
         # companies located in Tokyo: the seminar was there, and its figure counts attendees
         "How many Japanese companies are based in Tokyo?",
-        pytest.param(
-            "What did the Japanese prime minister say?",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known gap: a role the base never names ('prime minister') is not"
-                " seen as a person, so a quote entry still answers; see the issue 10 note",
-            ),
-        ),
+        # a role the base's phrasings never use is a person, and not one of the base's
+        "What did the Japanese prime minister say?",
+        "Was hat der Bundeskanzler über Japan gesagt?",
+        "首相は何と言いましたか？",
+        # a first and last name the base never uses
+        "What did Angela Merkel say about Japan?",
         "Wann ist der Japan-Tag?",
     ],
 )
@@ -284,3 +282,27 @@ def test_a_language_the_base_lacks_is_no_choice(small_responder: Responder) -> N
 def test_the_hint_still_decides_only_ambiguous_questions(responder: Responder) -> None:
     assert responder.reply("NRW?", language_hint="de").language == "de"
     assert responder.reply("How many Japanese live in NRW?", language_hint="de").language == "en"
+
+
+@pytest.mark.parametrize(
+    ("question", "surface"),
+    [
+        ("What did Ada Quist say?", "ada quist"),
+        ("Was sagte der Premierminister?", "premierminister"),
+        ("大統領のコメントは？", "大統領"),
+    ],
+)
+def test_a_person_the_base_never_names_is_still_seen_as_a_person(
+    responder: Responder, question: str, surface: str
+) -> None:
+    mentions = responder.analyser.analyse(question).mentions
+    assert [(m.kind, m.known) for m in mentions if m.surface == surface] == [("person", False)]
+
+
+def test_a_role_the_base_own_phrasings_use_is_not_taken_for_another_person(
+    responder: Responder,
+) -> None:
+    # the shipped base asks "What did the mayor say?": "mayor" is the base's to answer
+    mentions = responder.analyser.analyse("What did the mayor say?").mentions
+    assert not [m for m in mentions if m.kind == "person" and not m.known]
+    assert responder.reply("What did the mayor say?").answered
