@@ -9,29 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
 
-from babel.dates import format_date as format_babel_date
-
+from intents.formats import format_date, format_number, language_name
 from intents.reply import SourceRef
-from intents.texts import language_name, text
+from intents.texts import REPLIES, text
 from knowledge import Entry, Evidence, Fact, KnowledgeBase, Language, Quote
 from knowledge.placeholders import PLACEHOLDER
-
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
-# CLDR date patterns (day, month and year; month and year) as each language writes a date
-# in running text.
-_DATE_PATTERNS = {
-    "en": ("d MMMM y", "MMMM y"),
-    "de": ("d. MMMM y", "MMMM y"),
-    "ja": ("y年M月d日", "y年M月"),
-}
-_QUOTE_MARKS = {"en": ("“", "”"), "de": ("„", "“"), "ja": ("「", "」")}
-_QUALIFIERS = {
-    "en": {"over": "over {n}", "about": "about {n}", "up_to": "up to {n}"},
-    "de": {"over": "über {n}", "about": "rund {n}", "up_to": "bis zu {n}"},
-    "ja": {"over": "{n}以上", "about": "約{n}", "up_to": "最大{n}"},
-}
 
 
 def localized(values: Mapping[Language, str], language: Language, fallback: Language) -> str:
@@ -41,35 +24,6 @@ def localized(values: Mapping[Language, str], language: Language, fallback: Lang
     if fallback in values:
         return values[fallback]
     return next(iter(values.values()), "")
-
-
-def format_number(value: int | float, language: Language) -> str:
-    if isinstance(value, float) and not value.is_integer():
-        written = f"{value:,.2f}".rstrip("0").rstrip(".")
-    else:
-        written = f"{int(value):,}"
-    if language == "de":
-        written = written.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return written
-
-
-def format_date(iso: str, language: Language) -> str:
-    """ "2017-09" -> "September 2017"; "2017-09-13" -> "13 September 2017"; else unchanged.
-
-    Month names and the order of day, month and year are CLDR's (Babel), per language.
-    """
-    match = _ISO_DATE.match(iso.strip())
-    if not match:
-        return iso
-    year, month, day = int(match.group(1)), int(match.group(2)), match.group(3)
-    if not 1 <= month <= 12:
-        return iso
-    try:
-        when = date(year, month, int(day) if day else 1)
-    except ValueError:
-        return iso
-    pattern = _DATE_PATTERNS.get(language, _DATE_PATTERNS["en"])[0 if day else 1]
-    return format_babel_date(when, pattern, locale=language if language in _DATE_PATTERNS else "en")
 
 
 def format_value(fact: Fact, language: Language, counter: str = "") -> str:
@@ -84,9 +38,8 @@ def format_value(fact: Fact, language: Language, counter: str = "") -> str:
         written = format_number(value, language) + counter
     else:
         written = format_date(str(value), language)
-    qualifiers = _QUALIFIERS.get(language, _QUALIFIERS["en"])
-    template = qualifiers.get(fact.qualifier)
-    return template.format(n=written) if template else written
+    qualified = f"qualifier.{fact.qualifier}"  # "exact" has none
+    return text(qualified, language, number=written) if qualified in REPLIES else written
 
 
 class Renderer:
@@ -100,24 +53,17 @@ class Renderer:
 
     def quote(self, quote: Quote, language: Language) -> str:
         shown = language if language in quote.text else quote.original_language
-        opening, closing = _QUOTE_MARKS.get(language, _QUOTE_MARKS["en"])
-        written = f"{opening}{quote.text[shown].strip()}{closing}"
-        if quote.is_translation(shown):
-            marker = text(
-                "translated_from",
-                language,
-                source_language=language_name(quote.original_language, language),
-            )
-            written += marker if language == "ja" else " " + marker
-        return written
+        written = quote.text[shown].strip()
+        if not quote.is_translation(shown):
+            return text("quoted", language, quote=written)
+        original = language_name(quote.original_language, language)
+        return text("quoted_translation", language, quote=written, source_language=original)
 
     def speaker(self, quote: Quote, language: Language) -> str:
         person = self.kb.entities.get(quote.speaker)
         name = self._text(person.name, language) if person else quote.speaker
         role = self._text(quote.role, language) if quote.role else ""
-        if not role:
-            return name
-        return f"{name}（{role}）" if language == "ja" else f"{name}, {role}"
+        return text("speaker_role", language, name=name, role=role) if role else name
 
     def _fill(self, match: re.Match[str], language: Language) -> str:
         kind, ref = match.group(1), match.group(2)

@@ -36,6 +36,7 @@ from intents.decision import (
     SUGGEST,
     SUGGEST_CONFIDENCE,
 )
+from intents.formats import format_number
 from intents.matcher import Match, Matcher, matcher_for
 from intents.names import COMPANY as COMPANY_KIND
 from intents.names import KIND_FAMILY
@@ -215,7 +216,9 @@ class Responder:
         shown = questions[:MAX_QUESTIONS]
         sections = [f"{i}. {r.question}\n{r.text}" for i, r in enumerate(shown, start=1)]
         if len(questions) > MAX_QUESTIONS:
-            sections.append(text("too_many_questions", language, count=str(MAX_QUESTIONS)))
+            sections.append(
+                text("too_many_questions", language, count=format_number(MAX_QUESTIONS, language))
+            )
         answered = [r for r in shown if r.answered]
         sources = tuple(dict.fromkeys(s for r in answered for s in r.sources))
         last = answered[-1] if answered else shown[-1]

@@ -31,6 +31,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.stores.isolated_load import DEFAULT_MEMORY_LIMIT, load_in_child
+from bot.texts import text
+from intents.formats import format_moment, format_number
 from intents.responder import Responder
 from knowledge import KnowledgeBase, KnowledgeError, Language, Problem
 from knowledge.diff import BaseDiff, KindDiff, diff_bases
@@ -52,50 +54,9 @@ class Snapshot:
     load_seconds: float
 
 
-_TEXTS: dict[str, dict[Language, str]] = {
-    "ok": {
-        "en": "Knowledge base reloaded in {seconds:.2f} s.",
-        "de": "Wissensbasis in {seconds:.2f} s neu geladen.",
-        "ja": "ナレッジベースを{seconds:.2f}秒で再読み込みしました。",
-    },
-    "unchanged": {
-        "en": "Nothing changed.",
-        "de": "Keine Änderungen.",
-        "ja": "変更はありません。",
-    },
-    "line": {
-        "en": "{label}: {total} ({added} added, {removed} removed, {changed} changed)",
-        "de": "{label}: {total} ({added} neu, {removed} entfernt, {changed} geändert)",
-        "ja": "{label}：{total}件（追加{added}・削除{removed}・変更{changed}）",
-    },
-    "failed": {
-        "en": "Reload failed: {count} problem(s). Still serving the previous base (loaded {at}).",
-        "de": "Neu laden fehlgeschlagen: {count} Problem(e). Die bisherige Basis (geladen {at}) "
-        "bleibt aktiv.",
-        "ja": "再読み込みに失敗しました（問題{count}件）。"
-        "以前のベース（{at}読み込み）で応答を続けます。",
-    },
-    "warnings": {
-        "en": "Warnings:",
-        "de": "Warnungen:",
-        "ja": "警告：",
-    },
-}
-_LABELS: dict[str, dict[Language, str]] = {
-    "entries": {"en": "Entries", "de": "Einträge", "ja": "エントリー"},
-    "facts": {"en": "Facts", "de": "Fakten", "ja": "ファクト"},
-    "quotes": {"en": "Quotes", "de": "Zitate", "ja": "引用"},
-    "entities": {"en": "Names", "de": "Namen", "ja": "固有名詞"},
-    "sources": {"en": "Sources", "de": "Quellen", "ja": "出典"},
-}
 _ALWAYS_COUNTED = ("entries", "facts", "quotes")
 # Ids named per kind and change before "…": enough to recognise an edit, short for a chat.
 _MAX_IDS_NAMED = 5
-
-
-def _text(key: str, language: Language) -> str:
-    texts = _TEXTS[key]
-    return texts.get(language, texts["en"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,18 +74,17 @@ class ReloadOutcome:
         lines: list[str]
         if not self.ok:
             at = (
-                self.previous_loaded_at.strftime("%Y-%m-%d %H:%M:%S UTC")
-                if self.previous_loaded_at
-                else "?"
+                format_moment(self.previous_loaded_at, language) if self.previous_loaded_at else "?"
             )
-            lines = [_text("failed", language).format(count=len(self.problems), at=at)]
+            count = format_number(len(self.problems), language)
+            lines = [text("reload_failed", language, count=count, at=at)]
             lines += [str(p) for p in self.problems]
             return "\n".join(lines)
-        lines = [_text("ok", language).format(seconds=self.seconds)]
+        lines = [text("reload_ok", language, seconds=format_number(self.seconds, language))]
         if self.diff is not None:
             lines += _diff_lines(self.diff, language)
         if self.problems:
-            lines.append(_text("warnings", language))
+            lines.append(text("reload_warnings", language))
             lines += [str(p) for p in self.problems]
         return "\n".join(lines)
 
@@ -133,7 +93,7 @@ def _diff_lines(diff: BaseDiff, language: Language) -> list[str]:
     """Counts for entries, facts and quotes (always), entities and sources (when changed),
     each followed by the ids added (+), removed (-) and changed (~)."""
     if diff.unchanged:
-        return [_text("unchanged", language)]
+        return [text("reload_unchanged", language)]
     lines = []
     if diff.title:
         lines.append(f"{diff.title[0]} → {diff.title[1]}")
@@ -143,14 +103,15 @@ def _diff_lines(diff: BaseDiff, language: Language) -> list[str]:
         change: KindDiff = getattr(diff, kind)
         if kind not in _ALWAYS_COUNTED and not change:
             continue
-        label = _LABELS[kind].get(language, _LABELS[kind]["en"])
         lines.append(
-            _text("line", language).format(
-                label=label,
-                total=change.total,
-                added=len(change.added),
-                removed=len(change.removed),
-                changed=len(change.changed),
+            text(
+                "reload_kind",
+                language,
+                label=text(f"kind.{kind}", language),
+                total=format_number(change.total, language),
+                added=format_number(len(change.added), language),
+                removed=format_number(len(change.removed), language),
+                changed=format_number(len(change.changed), language),
             )
         )
         for sign, ids in (("+", change.added), ("-", change.removed), ("~", change.changed)):

@@ -11,20 +11,28 @@ the admin; in a group an admin is asked to write privately instead.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from telegram import Update
-from telegram.constants import ChatType, MessageLimit, ParseMode
+from telegram import LinkPreviewOptions, Message, Update
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from bot.logging_setup import private
 from bot.stores.knowledge import ReloadOutcome
 from bot.stores.question_log import QuestionGroup, Stats
-from bot.telegram.render import utf16_length
+from bot.telegram.render import (
+    BOLD,
+    Block,
+    OutgoingMessage,
+    render_blocks,
+    render_list,
+    utf16_length,
+)
+from bot.texts import text
+from intents.formats import format_day, format_number, format_percent, language_name
 
 if TYPE_CHECKING:
     from bot.telegram.handlers.common import Languages
@@ -32,8 +40,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Room left under Telegram's 4096-character limit for the "… and N more" line.
-_TEXT_BUDGET = MessageLimit.MAX_TEXT_LENGTH - 200
 _STATS_DAYS_LISTED = 7
 _STATS_DAYS_CHARTED = 30
 _TOP_ENTRIES = 5
@@ -41,100 +47,6 @@ _UNANSWERED_LISTED = 10
 # One line of a report never takes more than this, so one long question or problem cannot
 # push all the others out of the message.
 _LINE_CHARS = 300
-
-_TEXTS: dict[str, dict[str, str]] = {
-    "refused": {
-        "en": "Sorry, this command is only for the bot's administrators.",
-        "de": "Entschuldigung, dieser Befehl ist nur für die Administratoren des Bots.",
-        "ja": "申し訳ありません。このコマンドはボットの管理者専用です。",
-    },
-    "private_only": {
-        "en": "Admin commands show what other people asked, so please send them to me "
-        "in a private chat.",
-        "de": "Admin-Befehle zeigen, was andere gefragt haben. Bitte schicke sie mir "
-        "in einem privaten Chat.",
-        "ja": "管理コマンドは他の人の質問を表示するため、個別チャットで送ってください。",
-    },
-    "reloading": {
-        "en": "Reloading the knowledge base…",
-        "de": "Die Wissensbasis wird neu geladen…",
-        "ja": "ナレッジベースを再読み込みしています…",
-    },
-    "more": {
-        "en": "… and {count} more (run `python -m bot check` for the full list)",
-        "de": "… und {count} weitere (vollständige Liste: `python -m bot check`)",
-        "ja": "…ほか{count}件（全件は `python -m bot check` で確認できます）",
-    },
-    "stats_title": {
-        "en": "Questions in the last {days} days: {total}",
-        "de": "Fragen in den letzten {days} Tagen: {total}",
-        "ja": "過去{days}日間の質問数：{total}",
-    },
-    "answered_rate": {
-        "en": "Answered: {answered} of {total} ({rate:.0%}); did you mean: {dym}",
-        "de": "Beantwortet: {answered} von {total} ({rate:.0%}); „Meinten Sie“: {dym}",
-        "ja": "回答済み：{total}件中{answered}件（{rate:.0%}）、候補提示：{dym}件",
-    },
-    "per_day": {
-        "en": "Per day (answered / not answered):",
-        "de": "Pro Tag (beantwortet / nicht beantwortet):",
-        "ja": "日別（回答済み／未回答）：",
-    },
-    "per_language": {
-        "en": "By language:",
-        "de": "Nach Sprache:",
-        "ja": "言語別：",
-    },
-    "language_line": {
-        "en": "{lang}: {total} ({share:.0%}), {answered} answered",
-        "de": "{lang}: {total} ({share:.0%}), davon {answered} beantwortet",
-        "ja": "{lang}：{total}件（{share:.0%}）、うち回答済み{answered}件",
-    },
-    "top_entries": {
-        "en": "Most asked entries:",
-        "de": "Meistgefragte Einträge:",
-        "ja": "よく聞かれるエントリー：",
-    },
-    "no_questions": {
-        "en": "No questions recorded in the last {days} days.",
-        "de": "In den letzten {days} Tagen wurden keine Fragen erfasst.",
-        "ja": "過去{days}日間に記録された質問はありません。",
-    },
-    "chart_caption": {
-        "en": "Questions per day, last {days} days",
-        "de": "Fragen pro Tag, letzte {days} Tage",
-        "ja": "日別の質問数（過去{days}日間）",
-    },
-    "unanswered_title": {
-        "en": "Most frequent unanswered questions (count, example, best candidate):",
-        "de": "Häufigste unbeantwortete Fragen (Anzahl, Beispiel, bester Kandidat):",
-        "ja": "未回答の質問（件数・例・最有力候補）：",
-    },
-    "unanswered_none": {
-        "en": "No unanswered questions recorded. Nothing to add for now.",
-        "de": "Keine unbeantworteten Fragen erfasst. Derzeit gibt es nichts zu ergänzen.",
-        "ja": "未回答の質問は記録されていません。",
-    },
-    "unanswered_caption": {
-        "en": "All unanswered questions, grouped (CSV, opens in Excel)",
-        "de": "Alle unbeantworteten Fragen, gruppiert (CSV, öffnet in Excel)",
-        "ja": "未回答の質問の一覧（CSV、Excelで開けます）",
-    },
-    "variants": {
-        "en": "similar: {count}",
-        "de": "ähnlich: {count}",
-        "ja": "類似：{count}件",
-    },
-}
-
-
-def _template(key: str, language: str) -> str:
-    by_language = _TEXTS[key]
-    return by_language.get(language, by_language["en"])
-
-
-def _text(key: str, language: str, **values: object) -> str:
-    return _template(key, language).format(**values)
 
 
 def clip(text: str, limit: int = _LINE_CHARS) -> str:
@@ -146,18 +58,18 @@ def clip(text: str, limit: int = _LINE_CHARS) -> str:
     return units.decode("utf-16-le", "ignore") + "…"
 
 
-def fit_lines(head: str, lines: Sequence[str], more: str, budget: int = _TEXT_BUDGET) -> str:
-    """``head`` plus as many whole ``lines`` as fit in ``budget`` UTF-16 units, then ``more``.
+async def _reply(message: Message, messages: Sequence[OutgoingMessage]) -> None:
+    """Send rendered messages in answer to ``message`` (always a private chat here)."""
+    for outgoing in messages:
+        await message.reply_text(
+            outgoing.html,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
 
-    ``more`` is formatted with the number of lines left out; all parts are final text (already
-    escaped), so what is measured is what Telegram counts.
-    """
-    text = head
-    for shown, line in enumerate(lines):
-        if utf16_length(text) + 1 + utf16_length(line) > budget:
-            return f"{text}\n{more.format(count=len(lines) - shown)}"
-        text = f"{text}\n{line}"
-    return text
+
+def _say(key: str, language: str, **values: str) -> list[OutgoingMessage]:
+    return render_blocks([Block(text(key, language, **values))])
 
 
 class AdminCommands:
@@ -196,7 +108,7 @@ class AdminCommands:
                 chat_type,
                 ", edited message" if update.edited_message else "",
             )
-            await message.reply_text(_text("refused", language))
+            await _reply(message, _say("refused", language))
             return False
         if chat_type != ChatType.PRIVATE:
             log.info(
@@ -205,7 +117,7 @@ class AdminCommands:
                 command,
                 chat_type,
             )
-            await message.reply_text(_text("private_only", language))
+            await _reply(message, _say("private_only", language))
             return False
         return True
 
@@ -217,9 +129,9 @@ class AdminCommands:
         assert message is not None and update.effective_user is not None
         language = self._language(update)
         log.info("admin %s asked for a reload", update.effective_user.id)
-        await message.reply_text(_text("reloading", language))
+        await _reply(message, _say("reloading", language))
         outcome = await self._services.store.areload()
-        await message.reply_text(reload_report(outcome, language), parse_mode=ParseMode.HTML)
+        await _reply(message, reload_report(outcome, language))
 
     async def stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/stats: questions per day, answered rate, top entries, languages, and a chart."""
@@ -230,14 +142,16 @@ class AdminCommands:
         language = self._language(update)
         question_log = self._services.question_log
         stats = await asyncio.to_thread(question_log.stats, _STATS_DAYS_CHARTED)
-        await message.reply_text(stats_report(stats, language), parse_mode=ParseMode.HTML)
+        await _reply(message, stats_report(stats, language))
         if stats.total:
             # Rendering takes a moment (matplotlib); a worker thread keeps the bot answering.
             chart = await asyncio.to_thread(question_log.stats_chart_png, _STATS_DAYS_CHARTED)
             await message.reply_photo(
                 photo=chart,
                 filename="stats.png",
-                caption=_text("chart_caption", language, days=_STATS_DAYS_CHARTED),
+                caption=text(
+                    "chart_caption", language, days=format_number(_STATS_DAYS_CHARTED, language)
+                ),
             )
 
     async def unanswered(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -250,82 +164,97 @@ class AdminCommands:
         question_log = self._services.question_log
         groups = await asyncio.to_thread(question_log.unanswered, _UNANSWERED_LISTED)
         if not groups:
-            await message.reply_text(_text("unanswered_none", language))
+            await _reply(message, _say("unanswered_none", language))
             return
-        await message.reply_text(unanswered_report(groups, language), parse_mode=ParseMode.HTML)
+        await _reply(message, unanswered_report(groups, language))
         data = await asyncio.to_thread(question_log.unanswered_csv)
         day = datetime.now(UTC).date().isoformat()
         await message.reply_document(
             document=data,
             filename=f"unanswered-{day}.csv",
-            caption=_text("unanswered_caption", language),
+            caption=text("unanswered_caption", language),
         )
 
 
-def reload_report(outcome: ReloadOutcome, language: str) -> str:
-    """The reload summary as HTML: the first line bold, every line escaped, within 4096."""
+def _more(language: str) -> Callable[[int], str]:
+    return lambda count: text("more", language, count=format_number(count, language))
+
+
+def reload_report(outcome: ReloadOutcome, language: str) -> list[OutgoingMessage]:
+    """The reload summary in one message: the first line bold, then as many lines as fit."""
     head, *lines = outcome.summary(language).split("\n")
-    more = html.escape(_template("more", language))
-    escaped = [html.escape(clip(line)) for line in lines]
-    return fit_lines(f"<b>{html.escape(clip(head))}</b>", escaped, more)
+    return render_list(Block(clip(head), BOLD), [clip(line) for line in lines], _more(language))
 
 
-def stats_report(stats: Stats, language: str) -> str:
+def stats_report(stats: Stats, language: str) -> list[OutgoingMessage]:
+    """Totals, the answered rate, the last days, the languages and the most asked entries."""
     if not stats.total:
-        return html.escape(_text("no_questions", language, days=stats.days))
-    lines = [
-        f"<b>{html.escape(_text('stats_title', language, days=stats.days, total=stats.total))}</b>"
-    ]
-    lines.append(
-        html.escape(
-            _text(
-                "answered_rate",
-                language,
-                answered=stats.answered,
-                total=stats.total,
-                rate=stats.answered_rate or 0.0,
-                dym=stats.did_you_mean,
-            )
-        )
+        return _say("no_questions", language, days=format_number(stats.days, language))
+
+    def number(value: int) -> str:
+        return format_number(value, language)
+
+    title = text("stats_title", language, days=number(stats.days), total=number(stats.total))
+    rate = text(
+        "answered_rate",
+        language,
+        answered=number(stats.answered),
+        total=number(stats.total),
+        rate=format_percent(stats.answered_rate or 0.0, language),
+        dym=number(stats.did_you_mean),
     )
-    lines += ["", html.escape(_text("per_day", language))]
-    for day in stats.per_day[-_STATS_DAYS_LISTED:]:
-        lines.append(f"{day.day.isoformat()}: {day.answered} / {day.unanswered}")
-    lines += ["", html.escape(_text("per_language", language))]
-    for lang, counts in stats.per_language.items():
-        share = counts.total / stats.total
-        line = _text(
+    per_day = [text("per_day", language)] + [
+        text(
+            "per_day_line",
+            language,
+            day=format_day(day.day, language),
+            answered=number(day.answered),
+            unanswered=number(day.unanswered),
+        )
+        for day in stats.per_day[-_STATS_DAYS_LISTED:]
+    ]
+    per_language = [text("per_language", language)] + [
+        text(
             "language_line",
             language,
-            lang=lang,
-            total=counts.total,
-            share=share,
-            answered=counts.answered,
+            language=language_name(code, language),
+            total=number(counts.total),
+            share=format_percent(counts.total / stats.total, language),
+            answered=number(counts.answered),
         )
-        lines.append(html.escape(line))
+        for code, counts in stats.per_language.items()
+    ]
+    blocks = [
+        Block(title, BOLD),
+        Block(rate),
+        Block("\n".join(per_day)),
+        Block("\n".join(per_language)),
+    ]
     if stats.top_entries:
-        lines += ["", html.escape(_text("top_entries", language))]
-        for entry, count in stats.top_entries[:_TOP_ENTRIES]:
-            lines.append(f"{count} × {html.escape(entry)}")
-    return fit_lines(lines[0], lines[1:], html.escape(_template("more", language)))
+        top = [
+            f"{number(count)} × {clip(entry)}" for entry, count in stats.top_entries[:_TOP_ENTRIES]
+        ]
+        blocks.append(Block("\n".join([text("top_entries", language), *top])))
+    return render_blocks(blocks)
 
 
-def unanswered_report(groups: Sequence[QuestionGroup], language: str) -> str:
+def unanswered_report(groups: Sequence[QuestionGroup], language: str) -> list[OutgoingMessage]:
+    """The most frequent unanswered questions, each with its best candidate entry."""
     lines = []
     for number, group in enumerate(groups, start=1):
-        candidate = (
-            f" → {html.escape(group.best_entry)} ({group.best_score:.0f})"
-            if group.best_entry
-            else ""
+        line = text(
+            "unanswered_line",
+            language,
+            number=format_number(number, language),
+            count=format_number(group.count, language),
+            example=clip(group.example),
+            languages=", ".join(group.languages),
         )
-        similar = (
-            f" [{html.escape(_text('variants', language, count=len(group.variants)))}]"
-            if group.variants
-            else ""
-        )
-        lines.append(
-            f"{number}. {group.count} × “{html.escape(clip(group.example))}” "
-            f"({html.escape(', '.join(group.languages))}){candidate}{similar}"
-        )
-    head = f"<b>{html.escape(_text('unanswered_title', language))}</b>"
-    return fit_lines(head, lines, html.escape(_template("more", language)))
+        if group.best_entry:
+            line += f" → {group.best_entry} ({format_number(round(group.best_score), language)})"
+        if group.variants:
+            similar = text("variants", language, count=format_number(len(group.variants), language))
+            line += f" [{similar}]"
+        lines.append(line)
+    head = Block(text("unanswered_title", language), BOLD)
+    return render_list(head, lines, _more(language))

@@ -155,8 +155,9 @@ def _report_watcher_end(task: asyncio.Task[None]) -> None:
 async def _set_command_menus(app: Application) -> None:  # type: ignore[type-arg]
     """The command menu in English (the default) and in each UI language."""
     for language in (None, *texts.UI_LANGUAGES):
-        descriptions = texts.COMMAND_DESCRIPTIONS[language or texts.FALLBACK]
-        commands = [BotCommand(name, descriptions[name]) for name in PUBLIC_COMMANDS]
+        commands = [
+            BotCommand(name, texts.command_description(name, language)) for name in PUBLIC_COMMANDS
+        ]
         try:
             await app.bot.set_my_commands(commands, language_code=language)
         except TelegramError as error:  # a missing menu is no reason not to answer

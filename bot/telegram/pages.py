@@ -23,6 +23,7 @@ from bot.telegram.render import (
     question_buttons,
     render_blocks,
 )
+from intents.formats import format_date, language_name, native_language_name
 from intents.reply import SourceRef
 from knowledge import Entry, Evidence, KnowledgeBase, Language
 
@@ -47,7 +48,7 @@ def entry_question(entry: Entry, language: str, kb: KnowledgeBase) -> str:
     return entry.id
 
 
-def text_page(key: str, language: str, **fields: object) -> list[OutgoingMessage]:
+def text_page(key: str, language: str, **fields: str) -> list[OutgoingMessage]:
     return render_blocks([Block(texts.text(key, language, **fields))])
 
 
@@ -121,7 +122,7 @@ def facts_page(kb: KnowledgeBase, language: str) -> list[OutgoingMessage]:
             continue
         line = f"• {localized(fact.statement, language, kb)}"
         if fact.as_of:
-            line += texts.text("as_of", language, date=texts.format_date(fact.as_of, language))
+            line += texts.text("as_of", language, date=format_date(fact.as_of, language))
         lines.append(line)
         sources.append(fact.evidence.source_id)
     if not lines:
@@ -146,7 +147,7 @@ def quotes_page(kb: KnowledgeBase, language: str) -> list[OutgoingMessage]:
         name = localized(speaker.name, language, kb) if speaker else quote.speaker
         role = localized(quote.role, language, kb)
         if quote.is_translation(shown):
-            original = texts.language_name(quote.original_language, language)
+            original = language_name(quote.original_language, language)
             attribution = texts.text(
                 "attribution_translated", language, name=name, role=role, language=original
             )
@@ -183,12 +184,12 @@ def source_page(
             texts.text(
                 "source_published",
                 language,
-                date=texts.format_date(source.date, language),
+                date=format_date(source.date, language),
                 place=source.place,
             ),
             texts.text("source_publishers", language, publishers=", ".join(source.publishers)),
             texts.text(
-                "source_language", language, language=texts.language_name(source.language, language)
+                "source_language", language, language=language_name(source.language, language)
             ),
         ]
         if source.url:
@@ -213,7 +214,7 @@ def excerpt_page(
     blocks: list[Block] = []
     for source_id in dict.fromkeys(ev.source_id for ev in evidence):
         source = kb.sources.get(source_id)
-        original = texts.language_name(source.language, language) if source else "?"
+        original = language_name(source.language, language) if source else "?"
         blocks.append(Block(texts.text("excerpt_title", language, language=original), BOLD))
         blocks += [Block(ev.excerpt, QUOTE) for ev in evidence if ev.source_id == source_id]
         blocks += _citations(kb, [source_id], language)
@@ -228,7 +229,7 @@ def language_menu(language: str, chosen: str | None) -> list[OutgoingMessage]:
 
     row = tuple(
         Button(
-            label(code, texts.NATIVE_NAMES[code]),
+            label(code, native_language_name(code)),
             callback_data.encode(callback_data.LANGUAGE, code),
         )
         for code in texts.UI_LANGUAGES

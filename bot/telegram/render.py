@@ -111,6 +111,38 @@ def render_blocks(
     ]
 
 
+def render_list(
+    head: Block,
+    lines: Sequence[str],
+    more: Callable[[int], str],
+    *,
+    limit: int = MAX_MESSAGE_LENGTH,
+) -> list[OutgoingMessage]:
+    """One message: ``head``, then as many whole ``lines`` as fit, then ``more(n)`` for the
+    ``n`` lines left out.
+
+    For reports read from the top (a reload's problems, the most frequent questions): the
+    first lines in one message are worth more than all of them over several. Escaping and
+    the limit stay ``render_blocks``'s; this only chooses how many lines go in.
+    """
+    room = limit - _rendered_length(head) - utf16_length(_BLOCK_SEPARATOR)
+    costs = [utf16_length(escape(line)) + 1 for line in lines]  # each with its newline
+    body = list(lines)
+    if sum(costs) - 1 > room:
+        room -= utf16_length(escape(more(len(lines))))  # the longest "more" there can be
+        shown, used = 0, 0
+        while shown < len(lines) and used + costs[shown] <= room:
+            used += costs[shown]
+            shown += 1
+        body = [*lines[:shown], more(len(lines) - shown)]
+    return render_blocks([head, Block("\n".join(body))], limit=limit)
+
+
+def _rendered_length(block: Block) -> int:
+    opening, closing = _TAGS[block.style]
+    return utf16_length(opening + escape(clean(block.text).strip()) + closing)
+
+
 def split_text(text: str, fits: Callable[[str], bool]) -> list[str]:
     """Pieces of ``text`` that each satisfy ``fits``, cut at the coarsest boundary that works:
     paragraphs, then lines, then sentences, then words, then characters."""

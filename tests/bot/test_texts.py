@@ -1,52 +1,58 @@
-"""The bot's own words: complete in every UI language, English where one is missing."""
+"""The bot's own words (bot/data/texts.yaml): complete in every UI language, each key used,
+one register, a label for every topic and a menu line for every public command."""
 
 from __future__ import annotations
 
-import string
+from pathlib import Path
 
-import pytest
-
+import bot
 from bot import texts
 from bot.telegram.handlers import PUBLIC_COMMANDS
+from knowledge import KnowledgeBase
+from knowledge.diff import BaseDiff, KindDiff
+from knowledge.loader import load_knowledge
+from knowledge.paths import SHIPPED_KNOWLEDGE_DIR
+from tests.catalogue_rules import layout_problems, lookups, missing, register_problems, unused
+
+# text() itself, and the two helpers that take a key and pass it on to it.
+USED = lookups(Path(bot.__file__).parent, frozenset({"text", "_say", "text_page"}))
 
 
-def fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+def family(name: str) -> set[str]:
+    return {key.removeprefix(name) for key in texts.TEXTS if key.startswith(name)}
 
 
-@pytest.mark.parametrize("language", texts.UI_LANGUAGES)
-def test_every_string_exists_in_every_language_with_the_same_fields(language: str) -> None:
-    english = texts._TEXTS["en"]
-    translated = texts._TEXTS[language]
-    assert translated.keys() == english.keys()
-    for key, template in english.items():
-        assert fields(translated[key]) == fields(template), key
-
-
-def test_a_language_without_translation_falls_back_to_english() -> None:
+def test_every_text_exists_in_every_language_with_the_same_placeholders() -> None:
+    assert layout_problems(texts.TEXTS.path) == []
     assert texts.text("flood", "fr") == texts.text("flood", "en")
-    assert texts.text("flood", None) == texts.text("flood", "en")
-    assert texts.ui_language("pt") == "en"
+
+
+def test_every_key_the_code_looks_up_is_in_the_catalogue() -> None:
+    assert missing(texts.TEXTS, USED) == []
+
+
+def test_every_key_in_the_catalogue_is_looked_up() -> None:
+    assert unused(texts.TEXTS, USED) == []
+
+
+def test_german_says_sie_and_japanese_sentences_end_in_desu_masu() -> None:
+    assert register_problems(texts.TEXTS) == []
 
 
 def test_command_menus_describe_every_public_command_in_every_language() -> None:
+    assert family("command.") == set(PUBLIC_COMMANDS)
     for language in texts.UI_LANGUAGES:
-        descriptions = texts.COMMAND_DESCRIPTIONS[language]
-        assert set(descriptions) == set(PUBLIC_COMMANDS)
-        assert all(3 <= len(d) <= 256 for d in descriptions.values())  # Telegram's bounds
+        for command in PUBLIC_COMMANDS:
+            assert 3 <= len(texts.command_description(command, language)) <= 256  # Telegram's
 
 
-@pytest.mark.parametrize(
-    ("iso", "language", "shown"),
-    [
-        ("2017-09-13", "en", "13 Sep 2017"),
-        ("2017-09-13", "de", "13. September 2017"),
-        ("2017-09-13", "ja", "2017年9月13日"),
-        ("2017-09", "en", "Sep 2017"),
-        ("2017-09", "ja", "2017年9月"),
-        ("2017", "de", "2017"),
-        ("someday", "en", "someday"),
-    ],
-)
-def test_dates_are_written_the_local_way(iso: str, language: str, shown: str) -> None:
-    assert texts.format_date(iso, language) == shown
+def test_every_topic_of_the_shipped_base_has_a_label_and_no_label_is_stale() -> None:
+    kb: KnowledgeBase = load_knowledge(SHIPPED_KNOWLEDGE_DIR)
+    assert family("topic.") == {entry.topic for entry in kb.entries.values() if entry.topic}
+    assert texts.topic_name("figures", "de") == "Zahlen"
+    assert texts.topic_name("not-a-topic", "de") == "not-a-topic"
+
+
+def test_every_kind_a_reload_counts_has_a_label() -> None:
+    kinds = {name for name, kind in BaseDiff.__annotations__.items() if kind == KindDiff.__name__}
+    assert kinds and family("kind.") == kinds

@@ -1,6 +1,7 @@
 import pytest
 
-from intents.render import Renderer, format_date, format_number, format_value
+from intents.formats import format_date
+from intents.render import Renderer, format_value
 from knowledge import Evidence, Fact, KnowledgeBase
 
 
@@ -15,13 +16,6 @@ def fact(value: int | str, qualifier: str = "exact") -> Fact:
 
 
 @pytest.mark.parametrize(
-    ("language", "written"), [("en", "13,752"), ("de", "13.752"), ("ja", "13,752")]
-)
-def test_numbers_per_language(language: str, written: str) -> None:
-    assert format_number(13752, language) == written
-
-
-@pytest.mark.parametrize(
     ("language", "written"), [("en", "over 600"), ("de", "über 600"), ("ja", "600以上")]
 )
 def test_qualifier_over(language: str, written: str) -> None:
@@ -30,22 +24,6 @@ def test_qualifier_over(language: str, written: str) -> None:
 
 def test_exact_figure_has_no_qualifier() -> None:
     assert format_value(fact(384), "en") == "384"
-
-
-@pytest.mark.parametrize(
-    ("iso", "language", "written"),
-    [
-        ("2017-09", "en", "September 2017"),
-        ("2017-09", "de", "September 2017"),
-        ("2017-09", "ja", "2017年9月"),
-        ("2017-09-13", "en", "13 September 2017"),
-        ("2017-09-13", "de", "13. September 2017"),
-        ("2017-09-13", "ja", "2017年9月13日"),
-        ("soon", "en", "soon"),
-    ],
-)
-def test_dates(iso: str, language: str, written: str) -> None:
-    assert format_date(iso, language) == written
 
 
 def test_date_values_are_written_as_dates() -> None:
@@ -87,3 +65,15 @@ def test_sources_carry_citation_and_verbatim_excerpt(shipped_kb: KnowledgeBase) 
         source = shipped_kb.sources[ref.source_id]
         assert ref.citation == source.citation["en"]
         assert " ".join(ref.excerpt.split()) in " ".join(source.text.split())
+
+
+@pytest.mark.parametrize(
+    ("language", "opening", "marker"),
+    [("en", "“", "” (translated from German)"), ("ja", "「", "」（ドイツ語からの翻訳）")],
+)
+def test_quotes_take_the_languages_marks_and_name_the_original_in_it(
+    shipped_kb: KnowledgeBase, language: str, opening: str, marker: str
+) -> None:
+    quote = next(q for q in shipped_kb.quotes.values() if q.original_language == "de")
+    written = Renderer(shipped_kb).quote(quote, language)
+    assert written.startswith(opening) and written.endswith(marker)

@@ -8,7 +8,14 @@ import httpx
 import pytest
 
 from bot.telegram import admin
-from bot.telegram.render import MAX_MESSAGE_LENGTH, Block, render_blocks, utf16_length
+from bot.telegram.render import (
+    BOLD,
+    MAX_MESSAGE_LENGTH,
+    Block,
+    render_blocks,
+    render_list,
+    utf16_length,
+)
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram import updates as factory
 
@@ -47,7 +54,9 @@ def test_rendered_messages_fit_in_utf16_units_and_are_accepted(
 
 def test_an_admin_report_of_emoji_and_japanese_fits(fake_telegram: FakeTelegram) -> None:
     lines = [f"{index}. {EMOJI * 150}{JAPANESE * 20}" for index in range(60)]
-    report = admin.fit_lines("<b>head</b>", [admin.clip(line) for line in lines], "… {count} more")
+    clipped = [admin.clip(line) for line in lines]
+    (message,) = render_list(Block("head", BOLD), clipped, lambda count: f"… {count} more")
+    report = message.html
     assert len(report) < MAX_MESSAGE_LENGTH < utf16_length("\n".join(lines))
     assert utf16_length(report) <= MAX_MESSAGE_LENGTH
     assert send(fake_telegram, report).status_code == 200

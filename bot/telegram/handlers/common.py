@@ -18,9 +18,9 @@ from telegram import (
 )
 from telegram.constants import ChatType, ParseMode
 
-from bot import texts
 from bot.stores.preferences import Preferences
 from bot.telegram.render import Keyboard, OutgoingMessage
+from intents.texts import ui_language
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -57,7 +57,7 @@ class Languages:
 
     def ui(self, user: User | None) -> str:
         """The language of the bot's own texts for this user."""
-        return texts.ui_language(self.hint(user))
+        return ui_language(self.hint(user))
 
 
 @dataclass(frozen=True, slots=True)

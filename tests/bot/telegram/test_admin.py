@@ -8,6 +8,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,9 @@ from telegram.constants import MessageLimit
 
 from bot.config import Settings
 from bot.stores.knowledge import ReloadOutcome
-from bot.telegram.admin import fit_lines, reload_report
+from bot.telegram.admin import reload_report
 from bot.telegram.app import build_application
+from bot.telegram.render import utf16_length
 from bot.telegram.services import Services
 from knowledge import Problem
 from tests.bot.tiny_base import NEW_ANSWER, NEW_QUESTION, QUESTION, write_base
@@ -245,18 +247,25 @@ def test_a_long_problem_list_fits_one_message_and_is_escaped() -> None:
     problems = tuple(Problem(f"entries/<b>{n}.yaml", n, "bad & <i>worse</i>") for n in range(500))
     outcome = ReloadOutcome(ok=False, problems=problems, diff=None, seconds=0.1)
 
-    report = reload_report(outcome, "en")
+    (message,) = reload_report(outcome, "en")
 
-    assert len(report) <= MessageLimit.MAX_TEXT_LENGTH
+    report = message.html
+    assert utf16_length(report) <= MessageLimit.MAX_TEXT_LENGTH
+    assert report.startswith("<b>Reload failed: 500 problem(s).")
     assert "&lt;b&gt;" in report and "<i>" not in report and "bad &amp; " in report
     assert report.rstrip().endswith("(run `python -m bot check` for the full list)")
     shown = report.count("entries/&lt;b&gt;")
     assert f"… and {500 - shown} more" in report
 
 
-def test_fit_lines_keeps_whole_lines_only() -> None:
-    text = fit_lines("head", ["x" * 40] * 10, "+{count}", budget=100)
-    assert text == "head\n" + "\n".join(["x" * 40] * 2) + "\n+8"
+def test_a_reload_report_writes_its_figures_the_readers_way() -> None:
+    problems = tuple(Problem("entries.yaml", n, "bad") for n in range(1500))
+    loaded = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    outcome = ReloadOutcome(False, problems, None, 0.1, previous_loaded_at=loaded)
+
+    (german,) = reload_report(outcome, "de")
+
+    assert "1.500 Problem(e)" in german.html and "(geladen 02.01.2024, 03:04:05 UTC)" in german.html
 
 
 # -- /stats and /unanswered ----------------------------------------------------------------

@@ -171,7 +171,7 @@ async def test_every_command_answers(
     release = kb.sources["press-release-2017-09-13"]
     assert release.title["en"] in source
     assert all(publisher in source for publisher in release.publishers)
-    assert "13 Sep 2017" in source
+    assert "Published: 13 September 2017, Tokyo" in source
 
     menu = await user.command("language")
     assert [b.text for b in menu.buttons][:3] == ["English", "Deutsch", "日本語"]

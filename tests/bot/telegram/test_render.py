@@ -13,6 +13,7 @@ from bot.telegram.render import (
     QUOTE,
     Block,
     render_blocks,
+    render_list,
     render_reply,
     split_text,
     utf16_length,
@@ -195,3 +196,25 @@ def test_a_long_button_label_is_cut_at_a_word_with_an_ellipsis() -> None:
     assert long.startswith(label[:-1]) and long[len(label) - 1] == " ", "cut before a word"
     japanese = "ノルトライン＝ヴェストファーレン州に投資している日本企業を教えてください" * 3
     assert len(button_label(japanese)) == MAX_BUTTON_LABEL
+
+
+# -- lists cut to one message (admin reports) ---------------------------------------------
+
+
+def test_a_list_keeps_whole_lines_that_fit_then_says_how_many_are_left_out() -> None:
+    (message,) = render_list(Block("head", BOLD), ["x" * 40] * 10, lambda n: f"+{n}", limit=110)
+    assert message.html == "<b>head</b>\n\n" + "\n".join(["x" * 40] * 2) + "\n+8"
+
+
+def test_a_list_that_fits_is_shown_whole_without_a_more_line() -> None:
+    (message,) = render_list(Block("head", BOLD), ["a & b", "c"], lambda n: f"+{n}")
+    assert message.html == "<b>head</b>\n\na &amp; b\nc"
+
+
+@given(st.lists(st.text(max_size=400), max_size=60))
+@settings(max_examples=60, deadline=None)
+def test_any_list_is_one_message_within_the_limit(lines: list[str]) -> None:
+    messages = render_list(Block("Problems <&>", BOLD), lines, lambda n: f"… and {n} more")
+    assert len(messages) == 1
+    assert utf16_length(messages[0].html) <= MAX_MESSAGE_LENGTH
+    visible_text(messages[0].html)  # well-formed HTML
