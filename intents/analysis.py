@@ -107,6 +107,8 @@ class Analysis:
         tokens += [ENTITY_TOKEN + m.ref for m in self.mentions if m.known]
         # Cue classes as words of their own: "cos", "firms" and "Unternehmen" are one word
         # here, "ppl" and "Einwohner" another (the lexicon's synonyms, data/cues.yaml).
+        # What it asks for, likewise: "when", "wann", "an welchem Tag" and いつ are one word.
+        tokens += [CUE_TOKEN + "asks-" + kind for kind in sorted(self.asks)]
         if self.counts_people:
             tokens.append(CUE_TOKEN + "people")
         if self.counts_organisations:

@@ -39,7 +39,7 @@ from intents.decision import (
 )
 from intents.names import KIND_FAMILY, NATIONALITY, PLACE
 from intents.retrieval import Retriever, Scores
-from intents.text import has_cjk
+from intents.text import fold, has_cjk
 from intents.text import words as words_of
 from knowledge import KnowledgeBase, Language
 
@@ -134,6 +134,14 @@ class Matcher:
                 for language in kb.languages:
                     vocabulary.update(self.analyser.terms_of(name, language))
         self.vocabulary = frozenset(vocabulary)
+        # Every pair of adjacent kanji/kana characters the base uses (phrasings, answers,
+        # names): the vocabulary of a script without spaces.
+        cjk_texts = [a.folded for a in analyses]
+        cjk_texts += [fold(a, limit=None) for e in kb.entries.values() for a in e.answer.values()]
+        cjk_texts += [fold(n, limit=None) for e in kb.entities.values() for n in e.all_names()]
+        self._cjk_pairs = frozenset(
+            text_[i : i + 2] for text_ in cjk_texts if has_cjk(text_) for i in range(len(text_) - 1)
+        )
         # Typos are looked for among the words of the question's own language ("winter" is
         # not a typo of German "hinter").
         by_language: dict[str, set[str]] = {}
@@ -268,15 +276,21 @@ class Matcher:
 
     def _unknown(self, analysis: Analysis) -> tuple[str, ...]:
         """The question's content words the base never uses (not even misspelt), when they
-        are most of them: then the question is about something else."""
-        words_ = [w for w in analysis.content if not has_cjk(w)]
-        if not words_ or len(words_) < len(analysis.content):
+        are most of them: then the question is about something else.
+
+        A kanji/kana run has no word boundaries: it is unknown when most of its character
+        pairs, with the names and cue phrases in it taken out, occur nowhere in the base
+        ("法人税率": 税率 and 人税 are not the base's).
+        """
+        words_ = [w for w in analysis.content if self._unknown_run(w, analysis) is not None]
+        if not words_:
             return ()
-        unknown = [
-            word
-            for word in words_
-            if word not in self.vocabulary
-            and not (
+        unknown = []
+        for word in words_:
+            if has_cjk(word):
+                if self._unknown_run(word, analysis):
+                    unknown.append(word)
+            elif word not in self.vocabulary and not (
                 len(word) >= FUZZY_WORD_CHARS
                 and process.extractOne(
                     word,
@@ -284,9 +298,24 @@ class Matcher:
                     scorer=Levenshtein.distance,
                     score_cutoff=2 if len(word) >= LONG_WORD_CHARS else 1,
                 )
-            )
-        ]
+            ):
+                unknown.append(word)
         return tuple(unknown) if 2 * len(unknown) > len(words_) else ()
+
+    def _unknown_run(self, run: str, analysis: Analysis) -> bool | None:
+        """Whether a kanji/kana run is unknown; None when nothing is left of it but names
+        (a Latin word: False, it is looked up as a word)."""
+        if not has_cjk(run):
+            return False
+        pieces = [run]
+        for surface in sorted((m.surface for m in analysis.mentions), key=len, reverse=True):
+            pieces = [part for piece in pieces for part in piece.split(surface)]
+        pairs = [p[i : i + 2] for p in pieces for i in range(len(p) - 1)]
+        pairs = [pair for pair in pairs if has_cjk(pair)]
+        if not pairs:
+            return None
+        strange = [pair for pair in pairs if pair not in self._cjk_pairs]
+        return 2 * len(strange) > len(pairs)
 
     def _eligible(
         self, analysis: Analysis, model_scores: np.ndarray

@@ -261,7 +261,7 @@ def test_the_chosen_language_wins_over_the_question_language(responder: Responde
     ("question", "kind"),
     [
         ("What is the weather like in Frankfurt tomorrow?", NOT_ON_FILE),
-        ("What time is it in Berlin?", DID_YOU_MEAN),
+        ("What is the price of gold in Frankfurt?", DID_YOU_MEAN),
         ("Is Sony in Düsseldorf?", UNKNOWN_COMPANY),
         ("Is Toyota in NRW?", COMPANY),
         ("?!", EMPTY),
