@@ -129,8 +129,7 @@ class AiohttpRequest(BaseRequest):
         # Each raised from None: aiohttp's own messages name the URL, and with it the token.
         except aiohttp.ConnectionTimeoutError:
             raise NotSentTimeout(
-                "Timed out connecting or waiting for a free connection: "
-                "the request was *not* sent"
+                "Timed out connecting or waiting for a free connection: the request was *not* sent"
             ) from None
         except aiohttp.ClientConnectorError as error:
             raise RequestNotSent(
