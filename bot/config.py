@@ -40,6 +40,8 @@ SETTING_NAMES = (
     "CONCURRENT_UPDATES",
     "RATE_LIMIT_PER_SECOND",
     "HTTP_TRANSPORT",
+    "HTTP_CONNECT_TIMEOUT",
+    "HTTP_READ_TIMEOUT",
     "SHUTDOWN_GRACE_SECONDS",
     "LOG_MESSAGE_CONTENT",
 )
@@ -81,9 +83,14 @@ class Settings:
     watch_knowledge: bool = False
     concurrent_updates: int = DEFAULT_CONCURRENT_UPDATES
     rate_limit_per_second: float = 30.0
-    # "builtin": bot/http/transport.py for the Bot API calls; "httpx": python-telegram-bot's own
-    # HTTPXRequest throughout (slower, and the operator's escape hatch should ours misbehave).
-    http_transport: str = "builtin"
+    # "aiohttp": bot/http/aiohttp_request.py for the Bot API calls; "httpx": python-telegram-bot's
+    # own HTTPXRequest throughout (slower, and the operator's escape hatch should ours misbehave).
+    http_transport: str = "aiohttp"
+    # Seconds to connect to the Bot API (python-telegram-bot's default), and to wait for its
+    # answer to a call. Patient: a call whose answer timed out may have taken effect, so a send
+    # is not made again (bot/http/retries.py), and a slow Telegram is better waited out.
+    http_connect_timeout: float = 5.0
+    http_read_timeout: float = 20.0
     # On SIGTERM/SIGINT, updates being handled get this long to finish; the rest stay in the
     # update journal for the next start. Below the 10 s a container runtime usually waits.
     shutdown_grace_seconds: float = 8.0
@@ -130,7 +137,9 @@ class Settings:
                 env, "CONCURRENT_UPDATES", DEFAULT_CONCURRENT_UPDATES, minimum=1, maximum=1024
             ),
             rate_limit_per_second=_number(env, "RATE_LIMIT_PER_SECOND", 30.0, minimum=0.0),
-            http_transport=_choice(env, "HTTP_TRANSPORT", ("builtin", "httpx")),
+            http_transport=_choice(env, "HTTP_TRANSPORT", ("aiohttp", "httpx")),
+            http_connect_timeout=_number(env, "HTTP_CONNECT_TIMEOUT", 5.0, minimum=0.1),
+            http_read_timeout=_number(env, "HTTP_READ_TIMEOUT", 20.0, minimum=0.1),
             shutdown_grace_seconds=_number(env, "SHUTDOWN_GRACE_SECONDS", 8.0, minimum=0.0),
             log_message_content=_boolean(env, "LOG_MESSAGE_CONTENT"),
         )

@@ -1,28 +1,29 @@
 """Every Bot API call the bot makes (all but getUpdates) through Telegram's hiccups.
 
 python-telegram-bot's ``AIORateLimiter`` keeps to Telegram's flood limits and waits out a
-429 ``RetryAfter`` (``retry_after`` seconds, then again). Everything else that can go wrong
-on the wire reaches the handler as a ``NetworkError`` and, unretried, would cost the user
-the answer. ``RetryingRateLimiter`` is that limiter plus this policy:
+429 ``RetryAfter`` (``retry_after`` seconds, then again). ``RetryingRateLimiter`` is that
+limiter plus this policy, at most ``attempts`` tries in all, after a short, growing, jittered
+pause (the jitter keeps a burst of failed sends from hitting Telegram again all at once):
 
-* **Retried**, at most ``attempts`` times in all, after a short, growing, jittered pause:
-  5xx answers, connections refused, reset or closed before the answer came, timeouts. The
-  jitter keeps a burst of failed sends from hitting Telegram again all at once.
-* **Not retried**: what Telegram rejected on purpose and would reject again (``BadRequest``,
+* **Any call** is made again when the request certainly never reached Telegram: the
+  connection was refused, the name did not resolve, connecting timed out, no connection
+  was free (bot/http/delivery.py tells these apart).
+* **Calls without an effect** (``get*``, and declaring the command menu or the webhook,
+  where doing it twice leaves the same state) are also made again after a 5xx, a read
+  timeout or a connection that broke before the answer.
+* **Calls with an effect** (sendMessage, sendPhoto, answerCallbackQuery, edits ...) are
+  *not* made again once the request may have been delivered: a read timeout, the server
+  hanging up before answering, a 5xx. Telegram has no idempotency key, so a second try can
+  show the user a message twice; at-most-once: the call fails instead, and
+  bot/telegram/handlers/errors.py stays silent rather than apologise for an answer that may
+  have arrived.
+* **Never**: what Telegram rejected on purpose and would reject again (``BadRequest``,
   ``Forbidden``, ``InvalidToken``, ``ChatMigrated``), and a 429 the limiter has already
   retried ``max_retries`` times.
 * **Patient reads**: a call made without an explicit read timeout waits up to
-  ``read_timeout`` seconds (default 20) for its answer, however short the transport's own
-  timeout is. A slow Telegram is waited out instead of being taken for a lost request.
-
-The trade-off, at-least-once rather than at-most-once: a request that timed out while
-reading, or whose connection dropped after it was sent, may have reached Telegram, so
-retrying it can deliver a message twice; not retrying it can lose the answer. An investor
-who asked a question should get the answer, and a rare duplicate costs less than silence,
-so those are retried too. The patient read timeout keeps that ambiguous case rare: what
-still times out after 20 s is nearly always a connection that died on the way (the kind
-of stale connection python-telegram-bot's wiki warns about), where the request never
-arrived and a retry on a fresh connection is exactly right.
+  ``read_timeout`` seconds (``HTTP_READ_TIMEOUT``, default 20) for its answer, however short
+  the transport's own timeout is, so a slow Telegram is waited out instead of being taken
+  for a lost answer that cannot be sent again.
 
 getUpdates never comes here (the library does not rate-limit it); its own loop retries,
 and Telegram's offset semantics make a lost answer to it harmless: the updates come again.
@@ -40,18 +41,35 @@ from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
 from telegram.request import BaseRequest
 
+from bot.http.delivery import certainly_not_sent
+
 log = logging.getLogger(__name__)
 
 ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
 
 ATTEMPTS = 4  # the first try and three retries
 FIRST_PAUSE = 0.5  # seconds before the first retry; doubled before each further one
-READ_TIMEOUT = 20.0  # seconds a call waits for Telegram's answer
+# Calls that are not get* yet leave the same state when made twice: they declare it.
+DECLARATIVE_METHODS = frozenset(
+    {"setMyCommands", "deleteMyCommands", "setWebhook", "deleteWebhook"}
+)
 
 
 def is_transient(error: BaseException) -> bool:
     """Whether ``error`` may go away when the same call is made again."""
     return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
+def is_idempotent(endpoint: str) -> bool:
+    """Whether making the Bot API call ``endpoint`` twice has the effect of making it once."""
+    return endpoint.startswith("get") or endpoint in DECLARATIVE_METHODS
+
+
+def may_retry(endpoint: str, error: BaseException) -> bool:
+    """Whether a call of ``endpoint`` that failed with ``error`` may be made again."""
+    if not is_transient(error):
+        return False
+    return certainly_not_sent(error) or is_idempotent(endpoint)
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -65,7 +83,7 @@ class RetryingRateLimiter(AIORateLimiter):
         max_retries: int,
         attempts: int = ATTEMPTS,
         first_pause: float = FIRST_PAUSE,
-        read_timeout: float = READ_TIMEOUT,
+        read_timeout: float,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         super().__init__(
@@ -98,7 +116,7 @@ class RetryingRateLimiter(AIORateLimiter):
                     callback, args, kwargs, endpoint, data, rate_limit_args
                 )
             except NetworkError as error:
-                if attempt >= self.attempts or not is_transient(error):
+                if attempt >= self.attempts or not may_retry(endpoint, error):
                     raise
                 pause = self.pause_before(attempt + 1)
                 log.info("%s failed (%s); retry %d of %d in %.1f s", endpoint, error,

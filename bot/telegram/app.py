@@ -28,13 +28,13 @@ from urllib.parse import urlsplit
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import texts
 from bot.cli.base_problems import print_problems
 from bot.config import ConfigError, Settings, load_settings
+from bot.http.aiohttp_request import AiohttpRequest, proxy_from_environment
 from bot.http.retries import RetryingRateLimiter
-from bot.http.transport import TelegramTransport, proxy_configured
 from bot.http.webhook import TELEGRAM_MAX_CONNECTIONS, WebhookServer
 from bot.logging_setup import SecretRedactor, configure_logging
 from bot.stores.journal import JournalingQueue, JournalProcessor
@@ -63,6 +63,9 @@ OFFLINE_TOKEN = "1:offline-console"
 # waits for a fetch, few enough that a shutdown or crash leaves little to replay.
 PREFETCH_PER_HANDLER = 1
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll waits for updates
+# Seconds a getUpdates answer may take beyond its long poll (python-telegram-bot adds the poll
+# time): a lost answer costs nothing, the updates come again, so this stays the library's 5.
+GET_UPDATES_READ_TIMEOUT = 5.0
 
 
 def build_application(
@@ -122,6 +125,7 @@ def build_application(
                 overall_max_rate=settings.rate_limit_per_second,
                 overall_time_period=1 if settings.rate_limit_per_second else 0,
                 max_retries=RETRIES_AFTER_FLOOD_WAIT,
+                read_timeout=settings.http_read_timeout,
             )
         )
         .post_init(post_init)
@@ -133,18 +137,35 @@ def build_application(
     pool_size = settings.concurrent_updates + SPARE_CONNECTIONS
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    elif settings.http_transport == "httpx" or proxy_configured():
-        # httpx on request, and whenever a proxy is set (HTTPS_PROXY...): ours speaks none.
-        builder = builder.connection_pool_size(pool_size).pool_timeout(POOL_TIMEOUT)
     else:
         builder = builder.request(
-            TelegramTransport(pool_size, pool_timeout=POOL_TIMEOUT)
-        ).get_updates_request(TelegramTransport(1))
+            _bot_api_request(settings, pool_size, settings.http_read_timeout, POOL_TIMEOUT)
+        ).get_updates_request(_bot_api_request(settings, 1, GET_UPDATES_READ_TIMEOUT))
     app = builder.build()
     app.add_handler(handlers.flood_gate.handler(), group=GATE_GROUP)
     app.add_handlers(handlers.all())
     app.add_error_handler(handlers.error_reporter.on_error)
     return app
+
+
+def _bot_api_request(
+    settings: Settings, pool_size: int, read_timeout: float, pool_timeout: float = 1.0
+) -> BaseRequest:
+    """The transport ``HTTP_TRANSPORT`` names; both take the proxy from the environment."""
+    if settings.http_transport == "httpx":
+        return HTTPXRequest(
+            connection_pool_size=pool_size,
+            read_timeout=read_timeout,
+            connect_timeout=settings.http_connect_timeout,
+            pool_timeout=pool_timeout,
+        )
+    return AiohttpRequest(
+        connection_pool_size=pool_size,
+        read_timeout=read_timeout,
+        connect_timeout=settings.http_connect_timeout,
+        pool_timeout=pool_timeout,
+        proxy=proxy_from_environment(settings.api_base_url),
+    )
 
 
 def _report_watcher_end(task: asyncio.Task[None]) -> None:

@@ -84,7 +84,7 @@ def test_the_token_is_never_in_the_repr() -> None:
         ("ANALYTICS_RETENTION_DAYS", "0", "out of range"),
         ("WATCH_KNOWLEDGE", "maybe", "not a yes/no value"),
         ("RATE_LIMIT_PER_SECOND", "nan", "out of range"),
-        ("HTTP_TRANSPORT", "curl", "HTTP_TRANSPORT: expected one of builtin, httpx"),
+        ("HTTP_TRANSPORT", "curl", "HTTP_TRANSPORT: expected one of aiohttp, httpx"),
     ],
 )
 def test_invalid_values_are_named_in_one_line(name: str, value: str, says: str) -> None:

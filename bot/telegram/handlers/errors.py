@@ -1,8 +1,10 @@
 """The one error handler: log the failure with its traceback, tell the user, carry on.
 
 python-telegram-bot calls it for exceptions in handlers and in the polling loop alike; it
-never re-raises, so one bad update cannot stop the bot. The log names the update by id
-only: the content of users' messages stays out of the logs.
+never re-raises, so one bad update cannot stop the bot. A reply whose answer from Telegram
+was lost (bot/http/delivery.py) gets no apology: it may have reached the user, and an
+apology after it would be a second message; sends are at most once (bot/http/retries.py).
+The log names the update by id only: the content of users' messages stays out of the logs.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from telegram.error import Conflict, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.http.delivery import answer_lost
 from bot.telegram import pages
 from bot.telegram.handlers.common import Languages, Target, send
 
@@ -37,6 +40,10 @@ class ErrorReporter:
                 log.error("error outside of any update", exc_info=error)
             return
         log.error("error while handling update %s", update.update_id, exc_info=error)
+        if error is not None and answer_lost(error):
+            log.warning("update %s: its reply may have been delivered; no apology is sent",
+                        update.update_id)  # fmt: skip
+            return
         try:
             await self._apologise(update, context)
         except TelegramError as telling_failed:

@@ -1,19 +1,25 @@
 """Which failed Bot API calls are made again, how often, and how patiently they are read.
 
 The callback handed to the limiter stands in for the network (python-telegram-bot passes
-its HTTP post there); pauses are recorded instead of slept. The same policy under a real
-fake server is in tests/proof/test_faults.py.
+its HTTP post there); pauses are recorded instead of slept. The failures are the errors the
+bot's transport (bot/http/aiohttp_request.py) and python-telegram-bot's HTTPXRequest raise.
+The same policy under a real fake server is in tests/proof/test_faults.py and
+tests/proof/test_at_most_once.py.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import BaseRequest
 
-from bot.http.retries import ATTEMPTS, READ_TIMEOUT, RetryingRateLimiter, is_transient
+from bot.http.delivery import AnswerLost, AnswerTimedOut, NotSentTimeout, RequestNotSent
+from bot.http.retries import ATTEMPTS, RetryingRateLimiter, is_transient
+
+READ_TIMEOUT = 20.0
 
 
 class FlakyTelegram:
@@ -41,34 +47,64 @@ def limiter(pauses: list[float]) -> RetryingRateLimiter:
         pauses.append(seconds)
 
     return RetryingRateLimiter(
-        overall_max_rate=0, overall_time_period=0, max_retries=1, sleep=sleep
+        overall_max_rate=0,
+        overall_time_period=0,
+        max_retries=1,
+        read_timeout=READ_TIMEOUT,
+        sleep=sleep,
     )
 
 
 async def send(
-    limiter: RetryingRateLimiter, telegram: FlakyTelegram, read_timeout: object = None
+    limiter: RetryingRateLimiter,
+    telegram: FlakyTelegram,
+    read_timeout: object = None,
+    endpoint: str = "sendMessage",
 ) -> Any:
     timeout = BaseRequest.DEFAULT_NONE if read_timeout is None else read_timeout
     return await limiter.process_request(
         callback=telegram.post,
-        args=("sendMessage", {"chat_id": 1, "text": "hi"}),
+        args=(endpoint, {"chat_id": 1, "text": "hi"}),
         kwargs={"read_timeout": timeout},
-        endpoint="sendMessage",
+        endpoint=endpoint,
         data={"chat_id": 1, "text": "hi"},
         rate_limit_args=None,
     )
 
 
-TRANSIENT = {
-    "5xx": NetworkError("Bad Gateway"),
-    "connection dropped": NetworkError("httpx.RemoteProtocolError: Server disconnected"),
-    "connection refused": NetworkError("httpx.ConnectError: All connection attempts failed"),
-    "timeout (at-least-once)": TimedOut(),
-}
+def chained(error: NetworkError, cause: Exception) -> NetworkError:
+    """``error`` raised from ``cause``, as HTTPXRequest raises it from httpx's error."""
+    error.__cause__ = cause
+    return error
 
 
-@pytest.mark.parametrize("error", TRANSIENT.values(), ids=TRANSIENT.keys())
-async def test_a_transient_failure_is_retried_until_the_call_goes_through(
+def not_sent() -> dict[str, Exception]:
+    return {
+        "connection refused": RequestNotSent("aiohttp.ClientConnectorError: cannot connect"),
+        "connect timeout": NotSentTimeout("Timed out connecting"),
+        "httpx connection refused": chained(
+            NetworkError("httpx.ConnectError: All connection attempts failed"),
+            httpx.ConnectError("All connection attempts failed"),
+        ),
+        "httpx pool full": chained(TimedOut("Pool timeout"), httpx.PoolTimeout("pool")),
+    }
+
+
+def may_have_been_delivered() -> dict[str, Exception]:
+    return {
+        "read timeout": AnswerTimedOut(),
+        "hung up before answering": AnswerLost("aiohttp.ServerDisconnectedError"),
+        "5xx": NetworkError("Bad Gateway"),
+        "httpx read timeout": chained(TimedOut(), httpx.ReadTimeout("read")),
+        "httpx hung up": chained(
+            NetworkError("httpx.RemoteProtocolError: Server disconnected"),
+            httpx.RemoteProtocolError("Server disconnected"),
+        ),
+    }
+
+
+@pytest.mark.parametrize("error", not_sent().values(), ids=not_sent().keys())
+async def test_a_send_that_never_left_is_retried_until_it_goes_through(
     limiter: RetryingRateLimiter, pauses: list[float], error: Exception
 ) -> None:
     telegram = FlakyTelegram(error, error)
@@ -79,12 +115,40 @@ async def test_a_transient_failure_is_retried_until_the_call_goes_through(
     assert len(pauses) == 2 and pauses[0] > 0 and all(p <= 2.0 for p in pauses)
 
 
+@pytest.mark.parametrize(
+    "error", may_have_been_delivered().values(), ids=may_have_been_delivered().keys()
+)
+async def test_a_send_that_may_have_been_delivered_is_not_sent_again(
+    limiter: RetryingRateLimiter, pauses: list[float], error: Exception
+) -> None:
+    telegram = FlakyTelegram(error)
+
+    with pytest.raises(type(error)):
+        await send(limiter, telegram)
+
+    assert len(telegram.calls) == 1 and pauses == [], "at most once"
+
+
+@pytest.mark.parametrize(
+    "error", may_have_been_delivered().values(), ids=may_have_been_delivered().keys()
+)
+@pytest.mark.parametrize("endpoint", ["getMe", "getWebhookInfo", "setMyCommands"])
+async def test_a_call_without_effect_is_retried_whatever_became_of_it(
+    limiter: RetryingRateLimiter, error: Exception, endpoint: str
+) -> None:
+    telegram = FlakyTelegram(error)
+
+    assert await send(limiter, telegram, endpoint=endpoint) is True
+
+    assert len(telegram.calls) == 2
+
+
 async def test_pauses_grow_and_retries_stop_after_the_last_attempt(
     limiter: RetryingRateLimiter, pauses: list[float]
 ) -> None:
-    telegram = FlakyTelegram(*[NetworkError("Service Unavailable")] * (ATTEMPTS + 1))
+    telegram = FlakyTelegram(*[RequestNotSent("cannot connect")] * (ATTEMPTS + 1))
 
-    with pytest.raises(NetworkError, match="Service Unavailable"):
+    with pytest.raises(RequestNotSent, match="cannot connect"):
         await send(limiter, telegram)
 
     assert len(telegram.calls) == ATTEMPTS

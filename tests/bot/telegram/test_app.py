@@ -13,7 +13,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.http import retries
 from bot.logging_setup import configure_logging
 from tests.bot.bot_process import BotProcess
 from tests.bot.starting import write_plain_base
@@ -46,8 +45,8 @@ async def test_a_failure_is_reported_to_the_user_and_the_bot_keeps_answering(
     telegram_chat: ChatFactory, running_bot: BotUnderTest, fake_telegram: FakeTelegram
 ) -> None:
     user = await telegram_chat()
-    # A 500 that does not go away: every attempt fails, the apology gets through.
-    fake_telegram.inject("sendMessage", Fault.server_error(500), times=retries.ATTEMPTS)
+    # A 500 on the answer: not sent again (it may have taken effect); the apology gets through.
+    fake_telegram.inject("sendMessage", Fault.server_error(500))
     failed = await user.user_says("How many Japanese live in NRW?")
     assert "something went wrong" in visible_text(failed[-1].text)
     assert len(running_bot.errors) == 1
@@ -61,7 +60,7 @@ async def test_a_failed_button_press_is_answered_on_the_button(
 ) -> None:
     user = await telegram_chat()
     answer = await user.user_says("How many Japanese live in NRW?")
-    fake_telegram.inject("sendMessage", Fault.server_error(502), times=retries.ATTEMPTS)
+    fake_telegram.inject("sendMessage", Fault.server_error(502))
     replies = await user.press(answer.button("excerpt"))
     assert any("something went wrong" in a.get("text", "") for a in replies.callback_answers)
     running_bot.errors.clear()
@@ -91,8 +90,8 @@ async def test_the_token_appears_in_no_log_line_at_debug(
 ) -> None:
     user = await telegram_chat()
     await user.user_says("How many Japanese live in NRW?")
-    # A network error that outlasts the retries, logged with its traceback.
-    fake_telegram.inject("sendMessage", Fault.drop(), times=retries.ATTEMPTS)
+    # A connection dropped before the answer (not sent again), logged with its traceback.
+    fake_telegram.inject("sendMessage", Fault.drop())
     await user.user_says("How many Japanese live in Düsseldorf?")
     running_bot.errors.clear()
     output = debug_log.getvalue()
