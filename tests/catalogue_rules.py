@@ -34,7 +34,8 @@ class Lookups:
 
 
 def _family(node: ast.JoinedStr) -> str | None:
-    first = node.values[0] if len(node.values) > 1 else None
+    # A key of a family is "prefix.{name}" and nothing else ("aiohttp.{error}: …" is prose).
+    first = node.values[0] if len(node.values) == 2 else None
     if isinstance(first, ast.Constant) and isinstance(first.value, str):
         return first.value if _FAMILY.fullmatch(first.value) else None
     return None
