@@ -141,15 +141,16 @@ class Responder:
         return self._answer(asked, entry_id, language, 1.0, asked, {})
 
     def label(self, entry_id: str, language: Language, preferred: str | None = None) -> str:
-        """A phrasing of the entry in ``language`` to show on a button."""
-        questions = self.kb.entries[entry_id].questions
-        if preferred and preferred in questions.get(language, ()):
+        """The question to show for the entry on a button: the one the user asked when it
+        is a phrasing of the entry, else the entry's label in ``language`` (or its first
+        phrasing there), else in the base's default language."""
+        entry = self.kb.entries[entry_id]
+        if preferred and preferred in entry.questions.get(language, ()):
             return preferred
-        if questions.get(language):
-            return questions[language][0]
-        for phrasings in questions.values():
-            if phrasings:
-                return phrasings[0]
+        for lang in (language, self.kb.default_language, *entry.questions):
+            shown = entry.display_question(lang)
+            if shown:
+                return shown
         return entry_id
 
     # -- the pipeline ----------------------------------------------------------------

@@ -455,6 +455,7 @@ class _Loading:
             topic=v.get("topic"),
             origin=self._origin(r),
             kind=v.get("kind", "answer"),
+            label=_frozen(v.get("label", {})),
         )
 
 

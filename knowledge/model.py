@@ -152,10 +152,20 @@ class Entry:
     topic: str | None = None
     origin: Origin | None = None
     kind: str = "answer"  # or "small_talk": cites nothing, states no figure
+    # The question shown for the entry on buttons and in "did you mean", per language;
+    # where a language has none, its first phrasing is shown.
+    label: Mapping[Language, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def small_talk(self) -> bool:
         return self.kind == "small_talk"
+
+    def display_question(self, language: Language) -> str | None:
+        """The question shown for this entry in ``language``, if it has one there."""
+        if language in self.label:
+            return self.label[language]
+        phrasings = self.questions.get(language)
+        return phrasings[0] if phrasings else None
 
 
 @dataclass(frozen=True, slots=True)

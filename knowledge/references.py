@@ -16,6 +16,9 @@ from knowledge.schema import Problems, Record
 from knowledge.verbatim import SourceText
 from knowledge.yaml_source import YamlSequence
 
+# The longest question shown whole on a button (bot/telegram/render.py cuts longer ones).
+MAX_LABEL_CHARS = 60
+
 
 @dataclass(frozen=True, slots=True)
 class Citations:
@@ -101,6 +104,29 @@ class _Checker:
             return True
         self._error(record, record.value_line(key), f"{key}: no {kind} with id {value!r}")
         return False
+
+    def _labels(self, entry: Record, values: Mapping[str, object]) -> None:
+        """The question each language shows on buttons (``label``, else the first phrasing)
+        should read as a question: a warning, since a curator's draft still serves."""
+        labels = values.get("label") or {}
+        phrasings = values.get("questions") or {}
+        assert isinstance(labels, Mapping) and isinstance(phrasings, Mapping)
+        for lang, asked in phrasings.items():
+            if lang in labels:
+                shown, key, line = labels[lang], "label", entry.value_line("label", lang)
+            elif asked:
+                shown, key, line = asked[0], "questions", entry.value_line("questions", lang)
+            else:
+                continue
+            problem = label_problem(str(shown))
+            if problem is not None:
+                hint = "" if key == "label" else f"; give the entry a label ({lang})"
+                self.problems.warn(
+                    entry.file,
+                    line,
+                    f"{entry.label()}: the question shown on buttons ({lang}) {shown!r}"
+                    f" {problem}{hint}",
+                )
 
     def _ids_exist(self, record: Record, key: str, kind: str) -> None:
         # Items were de-duplicated, so look lines up by the raw list position of each id.
@@ -229,6 +255,8 @@ class _Checker:
             self._error(
                 entry, entry.key_line("related"), "related: an entry cannot be related to itself"
             )
+        if values.get("kind") != "small_talk":
+            self._labels(entry, values)
         answers: dict[str, str] = values.get("answer", {})
         named: dict[str, list[str]] | None = None  # made for the first placeholder
         written: dict[str, tuple[str, ...]] = {}  # language -> figures written in the answer
@@ -368,6 +396,19 @@ _NO_CITATIONS = Citations((), (), ())
 _NOTHING_NAMED: Mapping[str, Sequence[str]] = {"fact": (), "quote": (), "entity": ()}
 
 _END_PUNCTUATION = " ?!.。？！"
+
+
+def label_problem(label: str) -> str | None:
+    """Why a question cannot be shown as it is on a button, or None when it can."""
+    stripped = label.strip()
+    if len(stripped) > MAX_LABEL_CHARS:
+        return f"longer than {MAX_LABEL_CHARS} characters (a button shows about that many)"
+    if not stripped.endswith(("?", "？")):
+        return "does not end with a question mark"
+    first = next((ch for ch in stripped if ch.isalpha()), "")
+    if first.islower():  # kanji and kana have no case
+        return "starts with a small letter"
+    return None
 
 
 def _merge(

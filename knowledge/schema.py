@@ -388,6 +388,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     "entry": {
         "id": Field(identifier, required=True),
         "questions": Field(questions, required=True),
+        "label": Field(named),
         "answer": Field(localized, required=True),
         "facts": Field(ids),
         "quotes": Field(ids),
