@@ -21,9 +21,10 @@ from telegram import Update
 from telegram.constants import ChatType, MessageLimit, ParseMode
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
+from bot.insights.grouping import QuestionGroup
+from bot.insights.statistics import Stats
 from bot.logging_setup import private
 from bot.stores.knowledge import ReloadOutcome
-from bot.stores.question_log import QuestionGroup, Stats
 from bot.telegram.render import utf16_length
 
 if TYPE_CHECKING:
@@ -228,12 +229,12 @@ class AdminCommands:
         message = update.effective_message
         assert message is not None
         language = self._language(update)
-        question_log = self._services.question_log
-        stats = await asyncio.to_thread(question_log.stats, _STATS_DAYS_CHARTED)
+        insights = self._services.insights
+        stats = await asyncio.to_thread(insights.stats, _STATS_DAYS_CHARTED)
         await message.reply_text(stats_report(stats, language), parse_mode=ParseMode.HTML)
         if stats.total:
             # Rendering takes a moment (matplotlib); a worker thread keeps the bot answering.
-            chart = await asyncio.to_thread(question_log.stats_chart_png, _STATS_DAYS_CHARTED)
+            chart = await asyncio.to_thread(insights.stats_chart_png, _STATS_DAYS_CHARTED)
             await message.reply_photo(
                 photo=chart,
                 filename="stats.png",
@@ -247,13 +248,13 @@ class AdminCommands:
         message = update.effective_message
         assert message is not None
         language = self._language(update)
-        question_log = self._services.question_log
-        groups = await asyncio.to_thread(question_log.unanswered, _UNANSWERED_LISTED)
+        insights = self._services.insights
+        groups = await asyncio.to_thread(insights.unanswered, _UNANSWERED_LISTED)
         if not groups:
             await message.reply_text(_text("unanswered_none", language))
             return
         await message.reply_text(unanswered_report(groups, language), parse_mode=ParseMode.HTML)
-        data = await asyncio.to_thread(question_log.unanswered_csv)
+        data = await asyncio.to_thread(insights.unanswered_csv)
         day = datetime.now(UTC).date().isoformat()
         await message.reply_document(
             document=data,
