@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,15 +22,14 @@ from typing import Any, TextIO
 
 from telegram import Update
 
-from bot.cli.base_problems import print_problems
-from bot.config import ConfigError, Settings, load_settings
-from bot.logging_setup import configure_logging
+from bot.cli import startup
+from bot.cli.startup import Started
+from bot.config import Settings
 from bot.offline import updates as factory
 from bot.offline.bot_api import BotApi
 from bot.offline.request import OfflineRequest
 from bot.telegram.app import build_application
 from bot.telegram.services import Services
-from knowledge import KnowledgeError
 
 CONSOLE_USER_ID = 1000
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit", ":q"})
@@ -204,38 +202,26 @@ def _read_stdin_line() -> str | None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """``python -m bot console [--kb DIR] [--lang LANG]``."""
-    env_file = getattr(args, "env_file", ".env") or ".env"
-    try:
-        settings = load_settings(env_file, env_file_required=env_file != ".env")
-    except ConfigError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
-    if getattr(args, "kb", None):
-        settings = dataclasses.replace(settings, knowledge_dir=Path(args.kb))
-    # Log lines would interleave with the chat: only problems, unless debugging.
-    level = "DEBUG" if settings.log_level == "DEBUG" else "WARNING"
-    configure_logging(level, [settings.token, settings.webhook_secret])
-    try:
-        services = Services.create(settings)
-    except KnowledgeError as error:
-        print_problems(settings.knowledge_dir, error, sys.stderr)
-        return 1
-    interactive = sys.stdin.isatty()
+    """``python -m bot console [--kb DIR] [--lang LANG]`` (start-up: bot.cli.startup)."""
+    overrides = {"knowledge_dir": Path(args.kb)} if getattr(args, "kb", None) else {}
     language = (getattr(args, "lang", None) or "").strip().lower() or None
-    try:
-        asyncio.run(
-            chat(
-                settings,
-                services,
-                _reader(interactive),
-                sys.stdout,
-                language=language,
-                echo=not interactive,
+
+    def in_terminal(started: Started, services: Services) -> int:
+        interactive = sys.stdin.isatty()
+        try:
+            asyncio.run(
+                chat(
+                    started.settings,
+                    services,
+                    _reader(interactive),
+                    sys.stdout,
+                    language=language,
+                    echo=not interactive,
+                )
             )
-        )
-    except KeyboardInterrupt:
-        print()
-    finally:
-        services.close()
-    return 0
+        except KeyboardInterrupt:
+            print()
+        return 0
+
+    # Log lines would interleave with the chat: only problems, unless debugging (quiet).
+    return startup.run(args, in_terminal, overrides=overrides, quiet=True)

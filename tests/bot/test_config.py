@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -85,6 +86,16 @@ def test_the_token_is_never_in_the_repr() -> None:
         ("WATCH_KNOWLEDGE", "maybe", "not a yes/no value"),
         ("RATE_LIMIT_PER_SECOND", "nan", "out of range"),
         ("HTTP_TRANSPORT", "curl", "HTTP_TRANSPORT: expected one of builtin, httpx"),
+        (
+            "WEBHOOK_URL",
+            "http://bot.example.org/hook",
+            "WEBHOOK_URL: 'http://bot.example.org/hook' is not an https:// URL",
+        ),
+        (
+            "TELEGRAM_API_BASE_URL",
+            "http://127.0.0.1:8081/api",
+            "TELEGRAM_API_FILE_URL: cannot derive",
+        ),
     ],
 )
 def test_invalid_values_are_named_in_one_line(name: str, value: str, says: str) -> None:
@@ -127,17 +138,22 @@ def test_a_missing_default_env_file_is_fine_but_a_named_one_is_an_error(tmp_path
         load_settings(tmp_path / "prod.env", {}, env_file_required=True)
 
 
-def test_env_example_documents_every_setting() -> None:
+def test_env_example_documents_every_setting_and_nothing_else() -> None:
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
-    for name in SETTING_NAMES:
-        assert f"{name}=" in example, name
+    named = re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE)
+    assert sorted(set(named)) == sorted(SETTING_NAMES)
     # Every setting line is preceded by a comment explaining it.
     lines = example.splitlines()
     for index, line in enumerate(lines):
         if line.split("=")[0].lstrip("# ") in SETTING_NAMES and "=" in line:
             assert lines[index - 1].startswith("#"), line
-    # And the example itself is valid configuration.
-    assert load_settings(ROOT / ".env.example", {}).token is None
+    # And the example itself is valid configuration: the defaults, written out.
+    assert load_settings(ROOT / ".env.example", {}) == Settings()
+
+
+def test_each_default_is_the_one_written_on_its_field() -> None:
+    assert Settings.from_mapping({}) == Settings()
+    assert Settings.from_mapping({name: "  " for name in SETTING_NAMES}) == Settings()
 
 
 def run_bot(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -40,12 +40,12 @@ async def test_a_sent_message_can_be_edited_and_an_unknown_one_cannot(bot: Bot) 
     sent = await bot.send_message(42, "first")
     edited = await bot.edit_message_text("second", chat_id=42, message_id=sent.message_id)
     assert getattr(edited, "text", None) == "second"
-    with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("third", chat_id=42, message_id=sent.message_id + 1000)
 
 
 async def test_an_empty_message_is_refused_as_telegram_does(bot: Bot) -> None:
-    with pytest.raises(BadRequest, match="(?i)message text is empty"):
+    with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
         await bot.send_message(42, " ")
 
 
