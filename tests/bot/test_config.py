@@ -198,3 +198,11 @@ def test_run_with_a_broken_base_lists_its_problems_and_exits_1(tmp_path: Path) -
     assert result.returncode == 1
     assert "base.yaml" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_readme_table_lists_every_setting_and_nothing_else() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    named = {name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split("|")[1])}
+    assert named == set(SETTING_NAMES)
