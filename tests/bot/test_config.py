@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.config import SETTING_NAMES, ConfigError, Settings, load_settings
 from knowledge.paths import SHIPPED_KNOWLEDGE_DIR
+from tests.bot.bot_process import run_bot_once
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456789:AAH-example_token_for_tests_0123456"
@@ -157,15 +157,7 @@ def test_each_default_is_the_one_written_on_its_field() -> None:
 
 
 def run_bot(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "run", *args],
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_bot_once(tmp_path, env, *args, timeout=60)
 
 
 def test_run_with_invalid_config_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import re
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.bot.bot_process import run_bot_once
 from tests.bot.tiny_base import write_base
 from tests.fake_telegram import FakeTelegram
 
-ROOT = Path(__file__).resolve().parents[3]
 TOKEN = "123456789:AAH-example_token_for_tests_0123456"
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ")
 
@@ -30,15 +29,7 @@ def run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
         "TELEGRAM_BOT_TOKEN": TOKEN,
         **env,
     }
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **settings},
-        capture_output=True,
-        text=True,
-        timeout=90,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_bot_once(tmp_path, settings)
 
 
 def failure_line(result: subprocess.CompletedProcess[str]) -> str:
