@@ -19,11 +19,11 @@ from pathlib import Path
 
 from bench.table import Row
 from bot.config import Settings
+from bot.offline.process import FakeTelegramProcess
+from bot.offline.updates import question_burst
 from bot.stores.journal import UpdateJournal
 from bot.telegram.app import build_application
 from bot.telegram.services import Services
-from tests.fake_telegram.process import FakeTelegramProcess
-from tests.proof.conftest import question_burst
 
 UNDONE = 10_000
 TARGET_S = 30.0

@@ -3,10 +3,11 @@
 A fresh process (so nothing else has touched its heap) runs the real Application with the
 shipped base and every service on, and feeds it questions from a population of 5,000 users
 (each asks about every ten seconds, under the flood guard's limit). The Bot API is answered
-in-process: memory is about what the bot keeps, and a network round trip per update would
-only make the soak slower, not different. RSS is read from /proc after a garbage collection
-at every 10,000 updates; growth from 10k to 50k must stay within ``GROWTH_LIMIT_MB``
-(allocator noise, not a leak: every store the bot keeps is bounded).
+in-process by the offline Bot API (bot/offline/request.py): memory is about what the bot
+keeps, and a network round trip per update would only make the soak slower, not different.
+RSS is read from /proc after a garbage collection at every 10,000 updates; growth from 10k
+to 50k must stay within ``GROWTH_LIMIT_MB`` (allocator noise, not a leak: every store the
+bot keeps is bounded).
 
 Run alone: ``python -m bench memory``; the child: ``python -m bench.memory_bench --child``.
 """
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import itertools
 import json
 import subprocess
 import sys
@@ -25,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.request import BaseRequest, RequestData
 
 from bench.table import Row
+from bot.offline.bot_api import BotApi
+from bot.offline.request import OfflineRequest
+from bot.offline.updates import question_burst
 
 CHECKPOINT = 10_000
 SOAK = 50_000
@@ -36,16 +38,6 @@ BATCH = 500
 RSS_LIMIT_MB = 150.0
 GROWTH_LIMIT_MB = 10.0
 _REPO = Path(__file__).resolve().parents[1]
-
-QUESTIONS = (
-    ("en", "How many Japanese companies are in Düsseldorf?"),
-    ("de", "Wie viele Japaner leben in NRW?"),
-    ("ja", "デュッセルドルフには日本人が何人住んでいますか？"),
-    ("en", "Which Japanese companies have invested in NRW?"),
-    ("de", "Was wurde in Tokio vorgestellt?"),
-    ("en", "What is the weather like in Düsseldorf?"),
-    ("en", "and in NRW?"),
-)
 
 
 def rss_mb() -> float:
@@ -56,63 +48,14 @@ def rss_mb() -> float:
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
-class InProcessBotApi(BaseRequest):
-    """Answers every Bot API call at once, keeping nothing (only counting messages)."""
+class SentCounter:
+    """Listens to the offline Bot API: how many answers the bot sent."""
 
     def __init__(self) -> None:
         self.sent = 0
-        self._ids = itertools.count(1)
 
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def initialize(self) -> None:
-        """No connection to open."""
-
-    async def shutdown(self) -> None:
-        """No connection to close."""
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
-        api_method = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data else {}
-        result: Any = True
-        if api_method == "getMe":
-            result = {"id": 1, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
-        elif api_method == "sendMessage":
-            self.sent += 1
-            result = {
-                "message_id": next(self._ids),
-                "date": int(time.time()),
-                "chat": {"id": params["chat_id"], "type": "private", "first_name": "A"},
-                "text": params["text"],
-            }
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-
-def _update(index: int) -> dict[str, Any]:
-    language, text = QUESTIONS[index % len(QUESTIONS)]
-    user_id = 10_000 + index % USERS
-    user = {"id": user_id, "is_bot": False, "first_name": "A", "language_code": language}
-    return {
-        "update_id": index + 1,
-        "message": {
-            "message_id": index + 1,
-            "date": int(time.time()),
-            "chat": {"id": user_id, "type": "private", "first_name": "A"},
-            "from": user,
-            "text": text,
-        },
-    }
+    def on_call(self, method: str, params: dict[str, Any], result: Any) -> None:
+        self.sent += method == "sendMessage"
 
 
 async def soak(data_dir: Path) -> dict[str, Any]:
@@ -123,7 +66,9 @@ async def soak(data_dir: Path) -> dict[str, Any]:
         {"TELEGRAM_BOT_TOKEN": "1:bench", "DATA_DIR": str(data_dir), "LOG_LEVEL": "WARNING",
          "RATE_LIMIT_PER_SECOND": "0"}
     )  # fmt: skip
-    api = InProcessBotApi()
+    counter = SentCounter()
+    # The offline Bot API keeps no sent message: the RSS measured is the bot's alone.
+    api = OfflineRequest(BotApi(remember_messages=False), on_call=counter.on_call)
     app = build_application(settings, request=api)
     checkpoints: dict[int, float] = {}
     async with app:
@@ -134,8 +79,9 @@ async def soak(data_dir: Path) -> dict[str, Any]:
         checkpoints[0] = rss_mb()
         started = time.perf_counter()
         for start in range(0, SOAK, BATCH):
-            for index in range(start, start + BATCH):
-                await app.update_queue.put(Update.de_json(_update(index), app.bot))
+            # BATCH divides USERS: the batches go round the same USERS users.
+            for update in question_burst(BATCH, first_user=10_000 + start % USERS):
+                await app.update_queue.put(Update.de_json(update, app.bot))
             await app.update_queue.join()
             done = start + BATCH
             if done % CHECKPOINT == 0:
@@ -145,7 +91,7 @@ async def soak(data_dir: Path) -> dict[str, Any]:
         await app.stop()
     if app.post_shutdown:
         await app.post_shutdown(app)
-    return {"rss": checkpoints, "sent": api.sent, "seconds": seconds}
+    return {"rss": checkpoints, "sent": counter.sent, "seconds": seconds}
 
 
 def child() -> None:

@@ -1,6 +1,6 @@
 """Updates per second through the real Application, from getUpdates to sendMessage.
 
-The fake Bot API server runs in a process of its own (``python -m tests.fake_telegram``), so
+The fake Bot API server runs in a process of its own (``python -m bot.offline``), so
 the bot has a core to itself. Side by side, against the same server: the bot on its default
 transport (aiohttp, bot/http/aiohttp_request.py), the bot on ``HTTP_TRANSPORT=httpx``
 (python-telegram-bot's HTTPXRequest), and a bare python-telegram-bot echo bot (the library's
@@ -41,10 +41,10 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bench.table import Row
 from bot.config import Settings
+from bot.offline import updates as factory
+from bot.offline.polling import polling
+from bot.offline.process import FakeTelegramProcess
 from bot.telegram.app import build_application
-from tests.fake_telegram import updates as factory
-from tests.fake_telegram.harness import BotUnderTest
-from tests.fake_telegram.process import FakeTelegramProcess
 
 BURST = 2000
 WARM_UP = 300
@@ -54,26 +54,12 @@ TARGET_RATE = 300.0  # ten times what Telegram lets a bot send
 TARGET_SHARE = 100.0  # percent of the echo bot's rate: issue 12 (issue 10 asked for 80)
 TRANSPORTS = ("aiohttp", "httpx")
 
-QUESTIONS = (
-    ("en", "How many Japanese companies are in Düsseldorf?"),
-    ("de", "Wie viele Japaner leben in NRW?"),
-    ("ja", "デュッセルドルフには日本人が何人住んでいますか？"),
-    ("en", "Which Japanese companies have invested in NRW?"),
-    ("de", "Was wurde in Tokio vorgestellt?"),
-    ("en", "What is the weather like in Düsseldorf?"),
-)
-
-_next_user = iter(range(1_000_000, 10_000_000))
+_next_user = iter(range(1_000_000, 10_000_000, BURST))
 
 
 def burst(count: int) -> list[dict[str, Any]]:
     """``count`` private questions, each from a new user."""
-    updates = []
-    for index in range(count):
-        language, text = QUESTIONS[index % len(QUESTIONS)]
-        sender = factory.user(next(_next_user), language_code=language)
-        updates.append(factory.private_message(text, sender=sender))
-    return updates
+    return factory.question_burst(count, first_user=next(_next_user))
 
 
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -118,8 +104,7 @@ async def updates_per_second(
     profile: cProfile.Profile | None = None,
 ) -> float:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        bot = BotUnderTest(build(server, Path(tmp)), server)  # type: ignore[arg-type]
-        async with bot.running(poll_timeout=1.0):
+        async with polling(build(server, Path(tmp)), poll_timeout=1.0):
             await _through(server, burst(WARM_UP))
             if profile is not None:
                 profile.enable()

@@ -254,9 +254,7 @@ class _Loading:
         except (OSError, RuntimeError):  # a link loop, or gone since listing
             return YamlProblem(1, "cannot read file: a broken or looping link")
         if not resolved.is_relative_to(root):
-            return YamlProblem(
-                1, "a link to a file outside the base directory: refused, not read"
-            )
+            return YamlProblem(1, "a link to a file outside the base directory: refused, not read")
         if size > self.bytes_left:
             total = self.limits.max_total_bytes
             return YamlProblem(

@@ -314,6 +314,8 @@ def units(value: Any, languages: Languages) -> dict[str, dict[str, str]]:
             raise _Invalid(f"unit {unit!r} is not a name")
         out[unit] = named(counters, languages)
     return out
+
+
 localized_with_original = _per_language(text, "text", every_base=True, require_extra=True)
 named = _per_language(text, "text", every_base=False)
 questions = _per_language(

@@ -1,22 +1,19 @@
 """``python -m bot console``: chat with the bot in a terminal, offline and without a token.
 
-It runs the real ``Application`` with every real handler; only the transport is swapped.
-``ConsoleTransport`` is a python-telegram-bot ``BaseRequest`` that answers the bot's API
-calls in-process: ``sendMessage`` becomes text on the screen, with inline buttons as
-numbered options. Each typed line becomes an ``Update`` (a message, a command, or a button
-press when you type a button's number) fed through ``Application.process_update``, so the
-console answers exactly as Telegram would, commands included.
+It runs the real ``Application`` with every real handler; only the transport is swapped
+for the offline Bot API (``bot.offline.request.OfflineRequest``), which answers the bot's
+API calls in-process; the screen listens to them: ``sendMessage`` becomes text on the
+screen, with inline buttons as numbered options. Each typed line becomes an ``Update`` (a
+message, a command, or a button press when you type a button's number) fed through
+``Application.process_update``, so the console answers exactly as Telegram would, commands
+included.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
-import itertools
-import json
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -24,17 +21,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from telegram import Update
-from telegram.request import BaseRequest, RequestData
 
-from bot.cli.base_problems import print_problems
-from bot.config import ConfigError, Settings, load_settings
-from bot.logging_setup import configure_logging
+from bot.cli import startup
+from bot.cli.startup import Started
+from bot.config import Settings
+from bot.offline import updates as factory
+from bot.offline.bot_api import BotApi
+from bot.offline.request import OfflineRequest
 from bot.telegram.app import build_application
-from bot.telegram.render import utf16_length
 from bot.telegram.services import Services
-from knowledge import KnowledgeError
 
-BOT_USER = {"id": 1, "is_bot": True, "first_name": "Investor Q&A", "username": "offline_bot"}
 CONSOLE_USER_ID = 1000
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit", ":q"})
 BANNER = """\
@@ -80,10 +76,6 @@ class Screen:
 
     out: TextIO
     buttons: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (data, message)
-    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-
-    def next_message_id(self) -> int:
-        return next(self._message_ids)
 
     def show_message(self, params: dict[str, Any], message: dict[str, Any], edited: bool) -> None:
         prefix = "bot (edited)>" if edited else "bot>"
@@ -122,82 +114,21 @@ class Screen:
         self.out.flush()
 
 
-class ConsoleTransport(BaseRequest):
-    """Answers the Bot API in-process: what the bot sends goes to the screen."""
+class ConsoleScreen(Screen):
+    """The screen as the offline Bot API's listener: what the bot sends is shown."""
 
-    def __init__(self, screen: Screen, chat: dict[str, Any]) -> None:
-        self._screen = screen
-        self._chat = chat
-        self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
-            "getMe": lambda params: BOT_USER,
-            "sendMessage": self._send_message,
-            "editMessageText": self._edit_message,
-            "editMessageReplyMarkup": lambda params: True,
-            "answerCallbackQuery": self._answer_callback,
-            "answerInlineQuery": self._answer_inline,
-            "sendDocument": lambda params: self._file("document", params),
-            "sendPhoto": lambda params: self._file("photo", params),
-        }
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def initialize(self) -> None:
-        """Nothing to open: no network."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
-        api_method = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        handler = self._handlers.get(api_method)
-        result = handler(params) if handler else True  # setMyCommands, sendChatAction, ...
-        return 200, json.dumps({"ok": True, "result": result}).encode("utf-8")
-
-    def _message(self, params: dict[str, Any], message_id: int | None = None) -> dict[str, Any]:
-        return {
-            "message_id": message_id or self._screen.next_message_id(),
-            "date": int(time.time()),
-            "chat": self._chat,
-            "from": BOT_USER,
-            "text": html_to_text(str(params.get("text", ""))),
-        }
-
-    def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
-        message = self._message(params)
-        self._screen.show_message(params, message, edited=False)
-        return message
-
-    def _edit_message(self, params: dict[str, Any]) -> dict[str, Any]:
-        message = self._message(params, int(params.get("message_id") or 0) or None)
-        self._screen.show_message(params, message, edited=True)
-        return message
-
-    def _answer_callback(self, params: dict[str, Any]) -> bool:
-        if params.get("text"):
-            self._screen.notice(str(params["text"]))
-        return True
-
-    def _answer_inline(self, params: dict[str, Any]) -> bool:
-        results = params.get("results") or []
-        self._screen.inline_results(results if isinstance(results, list) else [])
-        return True
-
-    def _file(self, kind: str, params: dict[str, Any]) -> dict[str, Any]:
-        caption = html_to_text(str(params.get("caption", "")))
-        self._screen.notice(f"{kind} sent{': ' + caption if caption else ''}")
-        return self._message({"text": caption})
+    def on_call(self, method: str, params: dict[str, Any], result: Any) -> None:
+        if method in ("sendMessage", "editMessageText") and isinstance(result, dict):
+            self.show_message(params, result, edited=method == "editMessageText")
+        elif method == "answerCallbackQuery" and params.get("text"):
+            self.notice(str(params["text"]))
+        elif method == "answerInlineQuery":
+            results = params.get("results") or []
+            self.inline_results(results if isinstance(results, list) else [])
+        elif method in ("sendDocument", "sendPhoto"):
+            caption = html_to_text(str(params.get("caption", "")))
+            kind = "document" if method == "sendDocument" else "photo"
+            self.notice(f"{kind} sent{': ' + caption if caption else ''}")
 
 
 @dataclass
@@ -206,59 +137,21 @@ class ConsoleUser:
 
     user_id: int
     language: str | None
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
     def user(self) -> dict[str, Any]:
-        user: dict[str, Any] = {"id": self.user_id, "is_bot": False, "first_name": "You"}
-        if self.language:
-            user["language_code"] = self.language
-        return user
-
-    @property
-    def chat(self) -> dict[str, Any]:
-        return {"id": self.user_id, "type": "private", "first_name": "You"}
+        return factory.user(self.user_id, language_code=self.language, first_name="You")
 
     def update_for(self, line: str, screen: Screen) -> dict[str, Any]:
         """The update Telegram would send for ``line``."""
-        number = next(self._ids)
         stripped = line.strip()
         if stripped.isdecimal() and 1 <= int(stripped) <= len(screen.buttons):
             data, pressed = screen.buttons[int(stripped) - 1]
-            return {
-                "update_id": number,
-                "callback_query": {
-                    "id": str(number),
-                    "from": self.user,
-                    "chat_instance": "console",
-                    "data": data,
-                    "message": pressed,
-                },
-            }
+            return factory.callback_query(data, pressed, sender=self.user)
         if stripped.startswith("@"):
             query = stripped.split(maxsplit=1)[1] if " " in stripped else ""
-            return {
-                "update_id": number,
-                "inline_query": {
-                    "id": str(number),
-                    "from": self.user,
-                    "query": query,
-                    "offset": "",
-                },
-            }
-        message: dict[str, Any] = {
-            "message_id": screen.next_message_id(),
-            "date": int(time.time()),
-            "chat": self.chat,
-            "from": self.user,
-            "text": line,
-        }
-        if stripped.startswith("/") and line == stripped:
-            command = stripped.split()[0]
-            message["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": utf16_length(command)}
-            ]
-        return {"update_id": number, "message": message}
+            return factory.inline_query(query, sender=self.user)
+        return factory.private_message(line, sender=self.user)
 
 
 async def chat(
@@ -273,8 +166,9 @@ async def chat(
     """Run the console conversation until ``read_line`` returns None or a quit word."""
     user_id = min(settings.admin_ids) if settings.admin_ids else CONSOLE_USER_ID
     person = ConsoleUser(user_id, language)
-    screen = Screen(out)
-    app = build_application(settings, services, request=ConsoleTransport(screen, person.chat))
+    screen = ConsoleScreen(out)
+    api = BotApi()
+    app = build_application(settings, services, request=OfflineRequest(api, on_call=screen.on_call))
     async with app:
         out.write(BANNER + "\n")
         out.flush()
@@ -287,6 +181,7 @@ async def chat(
             if echo:
                 out.write(f"you> {line}\n")
             data = person.update_for(line, screen)
+            api.remember_chats(data)
             screen.buttons = []
             update = Update.de_json(data, app.bot)
             await app.process_update(update)
@@ -308,38 +203,26 @@ def _read_stdin_line() -> str | None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """``python -m bot console [--kb DIR] [--lang LANG]``."""
-    env_file = getattr(args, "env_file", ".env") or ".env"
-    try:
-        settings = load_settings(env_file, env_file_required=env_file != ".env")
-    except ConfigError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
-    if getattr(args, "kb", None):
-        settings = dataclasses.replace(settings, knowledge_dir=Path(args.kb))
-    # Log lines would interleave with the chat: only problems, unless debugging.
-    level = "DEBUG" if settings.log_level == "DEBUG" else "WARNING"
-    configure_logging(level, [settings.token, settings.webhook_secret])
-    try:
-        services = Services.create(settings)
-    except KnowledgeError as error:
-        print_problems(settings.knowledge_dir, error, sys.stderr)
-        return 1
-    interactive = sys.stdin.isatty()
+    """``python -m bot console [--kb DIR] [--lang LANG]`` (start-up: bot.cli.startup)."""
+    overrides = {"knowledge_dir": Path(args.kb)} if getattr(args, "kb", None) else {}
     language = (getattr(args, "lang", None) or "").strip().lower() or None
-    try:
-        asyncio.run(
-            chat(
-                settings,
-                services,
-                _reader(interactive),
-                sys.stdout,
-                language=language,
-                echo=not interactive,
+
+    def in_terminal(started: Started, services: Services) -> int:
+        interactive = sys.stdin.isatty()
+        try:
+            asyncio.run(
+                chat(
+                    started.settings,
+                    services,
+                    _reader(interactive),
+                    sys.stdout,
+                    language=language,
+                    echo=not interactive,
+                )
             )
-        )
-    except KeyboardInterrupt:
-        print()
-    finally:
-        services.close()
-    return 0
+        except KeyboardInterrupt:
+            print()
+        return 0
+
+    # Log lines would interleave with the chat: only problems, unless debugging (quiet).
+    return startup.run(args, in_terminal, overrides=overrides, quiet=True)

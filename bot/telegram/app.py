@@ -17,11 +17,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import signal
 import sys
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,17 +29,16 @@ from telegram.ext import Application
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import texts
-from bot.cli.base_problems import print_problems
-from bot.config import ConfigError, Settings, load_settings
+from bot.cli import startup
+from bot.cli.startup import Started, StartupFailure
+from bot.config import Settings
 from bot.http.aiohttp_request import AiohttpRequest, proxy_from_environment
 from bot.http.retries import RetryingRateLimiter
 from bot.http.webhook import TELEGRAM_MAX_CONNECTIONS, WebhookServer
-from bot.logging_setup import SecretRedactor, configure_logging
 from bot.stores.journal import JournalingQueue, JournalProcessor
 from bot.stores.knowledge import install_reload_signal
 from bot.telegram.handlers import GATE_GROUP, PUBLIC_COMMANDS, Handlers
 from bot.telegram.services import Services
-from knowledge import KnowledgeError
 
 log = logging.getLogger(__name__)
 
@@ -186,54 +183,27 @@ async def _set_command_menus(app: Application) -> None:  # type: ignore[type-arg
 
 
 def main(args: argparse.Namespace) -> int:
-    """``python -m bot run``: 0 after a clean shutdown, 1 when it cannot run, 2 on bad config."""
-    env_file = getattr(args, "env_file", ".env") or ".env"
-    try:
-        settings = load_settings(env_file, env_file_required=env_file != ".env")
-    except ConfigError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
-    if getattr(args, "watch", False):
-        settings = dataclasses.replace(settings, watch_knowledge=True)
-    redactor = configure_logging(
-        settings.log_level,
-        [settings.token, settings.webhook_secret],
-        show_content=settings.log_message_content,
-    )
-    if settings.token is None:
-        return _without_token(Path(env_file), args)
-    try:
-        services = Services.create(settings)
-    except KnowledgeError as error:
-        _print_problems(settings, error)
-        return 1
-    except Exception as error:  # e.g. DATA_DIR not writable, question log from a newer version
-        print(f"Cannot start: {redactor.redact(str(error))}", file=sys.stderr)
-        return 1
-    try:
-        app = build_application(settings, services, handle_signals=True)
-        return _run(app, settings, redactor)
-    finally:
-        services.close()
+    """``python -m bot run``: 0 after a clean shutdown, 1 when it cannot run, 2 on bad config
+    (bot.cli.startup)."""
+    overrides = {"watch_knowledge": True} if getattr(args, "watch", False) else {}
+    return startup.run(args, _serve, overrides=overrides, without_token=_without_token)
 
 
-def _run(app: Application, settings: Settings, redactor: SecretRedactor) -> int:  # type: ignore[type-arg]
+def _serve(started: Started, services: Services) -> int:
+    settings = started.settings
+    app = build_application(settings, services, handle_signals=True)
     try:
         asyncio.run(serve(app, settings))
-    except InvalidToken:
-        print(
+    except InvalidToken as error:
+        raise StartupFailure(
             "Telegram rejected TELEGRAM_BOT_TOKEN: check it in your .env, or ask @BotFather "
-            "for the token again (/token).",
-            file=sys.stderr,
-        )
-        return 1
+            "for the token again (/token)."
+        ) from error
     except NetworkError as error:
-        print(
-            f"Cannot reach the Telegram Bot API at {_host_of(settings.api_base_url)}: "
-            f"{redactor.redact(str(error))}",
-            file=sys.stderr,
-        )
-        return 1
+        raise StartupFailure(
+            f"Cannot reach the Telegram Bot API at {_host_of(settings.api_base_url)} "
+            f"(TELEGRAM_API_BASE_URL): {started.redactor.redact(str(error))}"
+        ) from error
     return 0
 
 
@@ -269,6 +239,11 @@ async def serve(app: Application, settings: Settings) -> None:  # type: ignore[t
             log.info("stopped while starting")
             await _close_requests(app)
             return
+        except BaseException:
+            # Unreachable API, rejected token: the start-up failure is reported by the
+            # caller; the HTTP clients are closed here (aiohttp warns of an open session).
+            await _close_requests(app)
+            raise
         try:
             if app.post_init:
                 await app.post_init(app)
@@ -351,11 +326,6 @@ def _host_of(url: str) -> str:
     return urlsplit(url).netloc or url
 
 
-def _print_problems(settings: Settings, error: KnowledgeError) -> None:
-    print_problems(settings.knowledge_dir, error, sys.stderr)
-    print("Fix them (python -m bot check shows the same list), then start again.", file=sys.stderr)
-
-
 NO_TOKEN_HELP = """\
 No Telegram bot token is configured, so the bot cannot connect to Telegram yet.
 
@@ -370,7 +340,8 @@ To get a token:
 """
 
 
-def _without_token(env_file: Path, args: argparse.Namespace) -> int:
+def _without_token(started: Started) -> int:
+    env_file = started.env_file
     print(NO_TOKEN_HELP.format(env_file=env_file.resolve()))
     if not sys.stdin.isatty():
         print("To try the bot without a token, chat with it offline: make console")

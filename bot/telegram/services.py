@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.config import Settings
+from bot.insights.questions import QuestionInsights
 from bot.stores.journal import UpdateJournal
 from bot.stores.knowledge import KnowledgeStore
 from bot.stores.preferences import Preferences
@@ -58,6 +60,11 @@ class Services:
             flood_guard=FloodGuard(settings.flood_limit_per_minute),
             journal=journal,
         )
+
+    @cached_property
+    def insights(self) -> QuestionInsights:
+        """What the admin commands show of the question log."""
+        return QuestionInsights(self.question_log)
 
     def close(self) -> None:
         for name, resource in (

@@ -77,3 +77,18 @@ class BotProcess:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) * 1024
         raise AssertionError("no VmRSS")
+
+
+def run_bot_once(
+    cwd: Path, env: dict[str, str], *args: str, timeout: float = 90
+) -> subprocess.CompletedProcess[str]:
+    """``python -m bot run ARGS`` to its end (it is expected to stop by itself), stdin closed."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "run", *args],
+        cwd=cwd,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )

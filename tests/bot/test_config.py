@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.config import SETTING_NAMES, ConfigError, Settings, load_settings
 from knowledge.paths import SHIPPED_KNOWLEDGE_DIR
+from tests.bot.bot_process import run_bot_once
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456789:AAH-example_token_for_tests_0123456"
@@ -85,6 +86,16 @@ def test_the_token_is_never_in_the_repr() -> None:
         ("WATCH_KNOWLEDGE", "maybe", "not a yes/no value"),
         ("RATE_LIMIT_PER_SECOND", "nan", "out of range"),
         ("HTTP_TRANSPORT", "curl", "HTTP_TRANSPORT: expected one of aiohttp, httpx"),
+        (
+            "WEBHOOK_URL",
+            "http://bot.example.org/hook",
+            "WEBHOOK_URL: 'http://bot.example.org/hook' is not an https:// URL",
+        ),
+        (
+            "TELEGRAM_API_BASE_URL",
+            "http://127.0.0.1:8081/api",
+            "TELEGRAM_API_FILE_URL: cannot derive",
+        ),
     ],
 )
 def test_invalid_values_are_named_in_one_line(name: str, value: str, says: str) -> None:
@@ -127,29 +138,26 @@ def test_a_missing_default_env_file_is_fine_but_a_named_one_is_an_error(tmp_path
         load_settings(tmp_path / "prod.env", {}, env_file_required=True)
 
 
-def test_env_example_documents_every_setting() -> None:
+def test_env_example_documents_every_setting_and_nothing_else() -> None:
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
-    for name in SETTING_NAMES:
-        assert f"{name}=" in example, name
+    named = re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE)
+    assert sorted(set(named)) == sorted(SETTING_NAMES)
     # Every setting line is preceded by a comment explaining it.
     lines = example.splitlines()
     for index, line in enumerate(lines):
         if line.split("=")[0].lstrip("# ") in SETTING_NAMES and "=" in line:
             assert lines[index - 1].startswith("#"), line
-    # And the example itself is valid configuration.
-    assert load_settings(ROOT / ".env.example", {}).token is None
+    # And the example itself is valid configuration: the defaults, written out.
+    assert load_settings(ROOT / ".env.example", {}) == Settings()
+
+
+def test_each_default_is_the_one_written_on_its_field() -> None:
+    assert Settings.from_mapping({}) == Settings()
+    assert Settings.from_mapping({name: "  " for name in SETTING_NAMES}) == Settings()
 
 
 def run_bot(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "run", *args],
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_bot_once(tmp_path, env, *args, timeout=60)
 
 
 def test_run_with_invalid_config_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
@@ -182,3 +190,11 @@ def test_run_with_a_broken_base_lists_its_problems_and_exits_1(tmp_path: Path) -
     assert result.returncode == 1
     assert "base.yaml" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_readme_table_lists_every_setting_and_nothing_else() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    named = {name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split("|")[1])}
+    assert named == set(SETTING_NAMES)

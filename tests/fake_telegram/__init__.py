@@ -1,5 +1,11 @@
-"""A fake Telegram Bot API server and Update factories: the network edge of our tests."""
+"""The network edge of our tests: the offline Bot API server (``bot.offline``) and a harness.
 
-from tests.fake_telegram.server import Call, FakeTelegram, Fault, UploadedFile
+The server, its update factories and its process runner live in ``bot.offline`` (the console
+and the benchmarks use them too); ``harness`` runs the real Application against them and lets
+a test talk like a user. The names tests use are re-exported here.
+"""
 
-__all__ = ["Call", "FakeTelegram", "Fault", "UploadedFile"]
+from bot.offline import updates
+from bot.offline.server import Call, FakeTelegram, Fault, UploadedFile
+
+__all__ = ["Call", "FakeTelegram", "Fault", "UploadedFile", "updates"]

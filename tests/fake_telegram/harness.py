@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dtm
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -23,8 +22,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
-from tests.fake_telegram import updates as factory
-from tests.fake_telegram.server import Call, FakeTelegram, UploadedFile
+from bot.offline import updates as factory
+from bot.offline.polling import polling
+from bot.offline.server import Call, FakeTelegram, UploadedFile
 
 MESSAGE_METHODS = frozenset(
     {"sendMessage", "editMessageText", "sendDocument", "sendPhoto", "editMessageReplyMarkup"}
@@ -150,30 +150,12 @@ class BotUnderTest:
 
     @contextlib.asynccontextmanager
     async def running(self, poll_timeout: float = 1.0) -> AsyncIterator[BotUnderTest]:
-        """initialize, post_init, start polling, start; the reverse (and post_shutdown) after."""
+        """The bot polling the server (``bot.offline.polling``), its errors recorded."""
         # PTB calls every error handler; ours records, so a crashing handler fails the test
         # even when the bot's own handler swallows it.
         self.app.add_error_handler(self._record_error)
-        updater = self.app.updater
-        assert updater is not None, "the harness drives the Application's own Updater"
-        async with self.app:
-            if self.app.post_init:
-                await self.app.post_init(self.app)
-            await updater.start_polling(
-                poll_interval=0, timeout=dtm.timedelta(seconds=poll_timeout)
-            )
-            await self.app.start()
-            try:
-                yield self
-            finally:
-                if updater.running:
-                    await updater.stop()
-                if self.app.running:
-                    await self.app.stop()
-                if self.app.post_stop:
-                    await self.app.post_stop(self.app)
-        if self.app.post_shutdown:
-            await self.app.post_shutdown(self.app)
+        async with polling(self.app, poll_timeout):
+            yield self
 
     async def settled(self, update_id: int, timeout: float | None = None) -> None:
         """Wait until the update has been fetched and every handler for it has returned."""

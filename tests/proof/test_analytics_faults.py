@@ -23,11 +23,13 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.insights.grouping import MAX_GROUPED_TEXTS
+from bot.insights.questions import QuestionInsights
 from bot.stores.preferences import FILE_NAME as PREFERENCES_FILE
 from bot.stores.preferences import Preferences
-from bot.stores.question_log import DEFAULT_FILENAME, MAX_GROUPED_TEXTS, QuestionLog
+from bot.stores.question_log import DEFAULT_FILENAME, QuestionLog
+from tests.bot.logged_questions import unanswered
 from tests.bot.starting import start_bot
-from tests.bot.stores.test_question_log import unanswered
 from tests.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.timeout(120)
@@ -40,8 +42,8 @@ FORMULAS = (
 )
 
 
-def csv_rows(qlog: QuestionLog) -> list[list[str]]:
-    text = qlog.unanswered_csv().decode("utf-8-sig")
+def csv_rows(insights: QuestionInsights) -> list[list[str]]:
+    text = insights.unanswered_csv().decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -55,7 +57,7 @@ def test_formula_questions_come_out_of_the_csv_as_text(tmp_path: Path) -> None:
         qlog.record(unanswered("1+2 is what?"))
         qlog.record(unanswered("1+2 is what?"))
         qlog.record(unanswered("1+2 is what?"))
-        rows = csv_rows(qlog)
+        rows = csv_rows(QuestionInsights(qlog))
     header, *groups = rows
     questions = {row[header.index("question")] for row in groups}
     for formula in FORMULAS:
@@ -69,7 +71,7 @@ def test_formula_questions_come_out_of_the_csv_as_text(tmp_path: Path) -> None:
 
 
 def test_a_cell_starting_with_a_tab_or_carriage_return_is_neutralised_too() -> None:
-    from bot.stores.question_log import spreadsheet_safe
+    from bot.insights.spreadsheet import spreadsheet_safe
 
     assert spreadsheet_safe("\t=1") == "'\t=1" and spreadsheet_safe("\r=1") == "'\r=1"
     assert spreadsheet_safe("How many?") == "How many?"
@@ -100,7 +102,7 @@ def test_a_corrupt_question_log_is_moved_aside_with_one_warning(
     caplog.set_level(logging.WARNING)
     with QuestionLog(path) as qlog:  # today: sqlite3.DatabaseError, the bot does not start
         qlog.record(unanswered("works again"))
-        assert [g.example for g in qlog.unanswered()] == ["works again"]
+        assert [g.example for g in QuestionInsights(qlog).unanswered()] == ["works again"]
     aside = list(tmp_path.glob(f"{DEFAULT_FILENAME}.corrupt-*"))
     assert len(aside) == 1 and not aside[0].name.endswith(("-wal", "-shm"))
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
@@ -182,8 +184,9 @@ def test_unanswered_over_long_distinct_questions_is_bounded(tmp_path: Path, coun
     fill(path, long_questions(count))
     with QuestionLog(path) as qlog:
         started = time.perf_counter()
-        listed = qlog.unanswered(20)  # what /unanswered does: the list, then the CSV
-        rows = csv_rows(qlog)
+        insights = QuestionInsights(qlog)
+        listed = insights.unanswered(20)  # what /unanswered does: the list, then the CSV
+        rows = csv_rows(insights)
         seconds = time.perf_counter() - started  # today: 20 s a pass, two passes
     assert len(listed) == 20
     assert len(rows) - 1 == min(count, MAX_GROUPED_TEXTS)  # all distinct: a group each

@@ -15,10 +15,11 @@ import pytest
 
 from bot import texts
 from bot.http.delivery import answer_lost
+from bot.offline.updates import question_burst
 from tests.bot.conftest import ChatFactory
 from tests.fake_telegram import FakeTelegram, Fault
 from tests.fake_telegram.harness import BotUnderTest
-from tests.proof.conftest import chats_of, question_burst, replies_per_chat
+from tests.proof.conftest import chats_of, replies_per_chat
 
 pytestmark = [
     pytest.mark.timeout(60),

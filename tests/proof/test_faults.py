@@ -19,11 +19,12 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot import texts
 from bot.config import Settings
 from bot.http.aiohttp_request import AiohttpRequest
+from bot.offline.updates import question_burst
 from bot.telegram.app import build_application
 from bot.telegram.services import Services
 from tests.fake_telegram import FakeTelegram, Fault
 from tests.fake_telegram.harness import BotUnderTest
-from tests.proof.conftest import chats_of, question_burst, replies_per_chat
+from tests.proof.conftest import chats_of, replies_per_chat
 
 pytestmark = [pytest.mark.timeout(60), pytest.mark.bot_env(FLOOD_LIMIT_PER_MINUTE="0")]
 

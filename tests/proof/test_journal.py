@@ -15,12 +15,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.offline.updates import question_burst
 from bot.stores.journal import FILE_NAME
 from tests.bot.bot_process import BotProcess
 from tests.bot.http.test_webhook import SECRET, _free_port
 from tests.fake_telegram import FakeTelegram, Fault
 from tests.fake_telegram import updates as factory
-from tests.proof.conftest import chats_of, question_burst, replies_per_chat
+from tests.proof.conftest import chats_of, replies_per_chat
 
 pytestmark = pytest.mark.timeout(90)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.offline.updates import question_burst
 from tests.fake_telegram.harness import BotUnderTest
-from tests.proof.conftest import chats_of, question_burst, replies_per_chat
+from tests.proof.conftest import chats_of, replies_per_chat
 
 BURST = 2000
 

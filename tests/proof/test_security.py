@@ -19,12 +19,13 @@ import pytest
 from bot import texts
 from bot.config import Settings
 from bot.logging_setup import configure_logging
+from bot.offline.updates import question_burst
 from tests.bot.starting import start_bot
 from tests.bot.telegram_html import visible_text
 from tests.bot.tiny_base import QUESTION, write_base
 from tests.fake_telegram import FakeTelegram, Fault
 from tests.fake_telegram.harness import BotUnderTest
-from tests.proof.conftest import ADMIN_ID, question_burst
+from tests.proof.conftest import ADMIN_ID
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -14,13 +14,13 @@ import httpx
 import pytest
 
 from bot.logging_setup import configure_logging
+from bot.offline.server import Fault
 from tests.bot.bot_process import BotProcess
 from tests.bot.starting import write_plain_base
 from tests.bot.telegram_html import visible_text
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram import updates as factory
 from tests.fake_telegram.harness import BotUnderTest, Chat
-from tests.fake_telegram.server import Fault
 
 ChatFactory = Callable[..., Awaitable[Chat]]
 ROOT = Path(__file__).resolve().parents[3]

@@ -91,4 +91,4 @@ async def test_a_query_nothing_answers_offers_no_decline_but_a_way_to_ask(user: 
 
 async def test_inline_questions_are_not_logged(user: Chat, running_bot: BotUnderTest) -> None:
     await user.inline("How many Japanese")
-    assert running_bot.services.question_log.unanswered() == []  # type: ignore[attr-defined]
+    assert running_bot.services.insights.unanswered() == []  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ do, including closing a connection without an answer.
 Two ways to run it:
 - in a test: ``with FakeTelegram() as server:`` runs it in its own thread and event loop, so the
   test's loop is free to run the Application;
-- as its own process (the bench): ``python -m tests.fake_telegram --port N``; a small control
+- as its own process (the bench): ``python -m bot.offline --port N``; a small control
   API under ``/_control/`` queues updates and reads counts over HTTP.
 
 Update semantics follow Telegram: getUpdates returns updates with ``update_id >= offset`` and
@@ -32,9 +32,9 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from tests.fake_telegram import updates as factory
-from tests.fake_telegram.bot_api import ApiError, BotApi
-from tests.fake_telegram.wire import UploadedFile, decode_params
+from bot.offline import updates as factory
+from bot.offline.bot_api import ApiError, BotApi, error_answer
+from bot.offline.wire import UploadedFile, decode_params
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,27 @@ class _Response:
     drop: bool = False  # close the connection without writing
 
 
-class FakeTelegram:
+class ServerAddresses:
+    """Where a server on ``host:port`` answers, as python-telegram-bot is told."""
+
+    host = "127.0.0.1"
+    port = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """python-telegram-bot's ``base_url`` (the token is appended)."""
+        return f"{self.url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.url}/file/bot"
+
+
+class FakeTelegram(ServerAddresses):
     """The fake Bot API server. Thread-safe public API; the server itself lives in one loop."""
 
     def __init__(
@@ -143,20 +163,6 @@ class FakeTelegram:
         self._in_flight = 0  # requests being answered (delayed ones included), not getUpdates
         self._release: asyncio.Event | None = None  # set: held requests go on
         self.held = 0  # requests waiting for release_held()
-
-    # ---- addresses -------------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def base_url(self) -> str:
-        """python-telegram-bot's ``base_url`` (the token is appended)."""
-        return f"{self.url}/bot"
-
-    @property
-    def base_file_url(self) -> str:
-        return f"{self.url}/file/bot"
 
     # ---- lifecycle -------------------------------------------------------------------------
     async def astart(self) -> FakeTelegram:
@@ -496,13 +502,8 @@ class FakeTelegram:
         result: Any = None
         error: ApiError | None = None
         if not answered_by_fault:
-            handler = self.api.method(method)
             try:
-                if handler is None:
-                    raise ApiError(404, "Not Found")
-                result = handler(params)
-                if asyncio.iscoroutine(result):
-                    result = await result
+                result = await self.api.call(method, params)
             except ApiError as exc:
                 error = exc
         self._record(
@@ -518,7 +519,7 @@ class FakeTelegram:
         if fault is not None and fault.kind == "server_error":
             return _error(fault.status, _reason(fault.status))
         if error is not None:
-            return _error(error.status, error.description, error.parameters)
+            return _Response(error.status, _dumps(error.answer()))
         return _Response(200, _dumps({"ok": True, "result": result}))
 
     def _record(
@@ -600,10 +601,7 @@ def _dumps(data: Any) -> bytes:
 
 
 def _error(status: int, description: str, parameters: dict[str, Any] | None = None) -> _Response:
-    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
-    if parameters:
-        body["parameters"] = parameters
-    return _Response(status, _dumps(body))
+    return _Response(status, _dumps(error_answer(status, description, parameters)))
 
 
 def _jsonable(params: dict[str, Any]) -> dict[str, Any]:

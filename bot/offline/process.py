@@ -17,14 +17,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from tests.fake_telegram.server import Call, Fault
-from tests.fake_telegram.updates import BOT_TOKEN, BOT_USERNAME
+from bot.offline.server import Call, Fault, ServerAddresses
+from bot.offline.updates import BOT_TOKEN, BOT_USERNAME
 
 _REPO = Path(__file__).resolve().parents[2]
 
 
-class FakeTelegramProcess:
-    """``python -m tests.fake_telegram`` as a child process (a context manager)."""
+class FakeTelegramProcess(ServerAddresses):
+    """``python -m bot.offline`` as a child process (a context manager)."""
 
     def __init__(self, token: str = BOT_TOKEN, *, record: bool = True) -> None:
         self.token = token
@@ -35,7 +35,7 @@ class FakeTelegramProcess:
         self._process: subprocess.Popen[str] | None = None
 
     def start(self) -> FakeTelegramProcess:
-        command = [sys.executable, "-m", "tests.fake_telegram", "--token", self.token]
+        command = [sys.executable, "-m", "bot.offline", "--token", self.token]
         if not self.record:
             command.append("--no-record")
         self._process = subprocess.Popen(
@@ -71,19 +71,7 @@ class FakeTelegramProcess:
         assert self._process is not None
         return self._process.pid
 
-    # ---- the same surface as FakeTelegram --------------------------------------------------
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.url}/bot"
-
-    @property
-    def base_file_url(self) -> str:
-        return f"{self.url}/file/bot"
-
+    # ---- the same surface as FakeTelegram (addresses from ServerAddresses) ---------------
     def _control(self, action: str, payload: Any = None) -> Any:
         data = None if payload is None else json.dumps(payload).encode()
         request = urllib.request.Request(

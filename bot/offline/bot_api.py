@@ -1,7 +1,9 @@
-"""Telegram's Bot API methods over in-memory state: what the fake server answers.
+"""Telegram's Bot API methods over in-memory state: what the offline Bot API answers.
 
 Each ``api_<method>`` takes the decoded parameters and returns the ``result`` or raises
-``ApiError``; state lives in the server's event loop and is only touched from there.
+``ApiError``. The HTTP server (``bot.offline.server``) and the in-process request
+(``bot.offline.request``) both answer from here; state lives in one event loop and is only
+touched from there.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ import json
 import time
 from typing import Any
 
-from tests.fake_telegram import updates as factory
-from tests.fake_telegram.wire import UploadedFile
+from bot.offline import updates as factory
+from bot.offline.wire import UploadedFile
 
 
 class ApiError(Exception):
@@ -25,13 +27,37 @@ class ApiError(Exception):
         self.description = description
         self.parameters = parameters
 
+    def answer(self) -> dict[str, Any]:
+        """The body Telegram sends with this error."""
+        return error_answer(self.status, self.description, self.parameters)
+
+
+def error_answer(
+    status: int, description: str, parameters: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Telegram's error body: ``ok`` false, the code, the description, maybe parameters
+    (``retry_after`` of a 429)."""
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return body
+
 
 class BotApi:
     """The methods and the state behind them (updates, chats, messages, menus, files)."""
 
-    def __init__(self, bot_id: int, bot_username: str) -> None:
+    def __init__(
+        self,
+        bot_id: int = factory.BOT_ID,
+        bot_username: str = factory.BOT_USERNAME,
+        *,
+        remember_messages: bool = True,
+    ) -> None:
+        """``remember_messages=False`` keeps no sent message (they cannot be edited then):
+        a long run in one process (the memory bench) holds nothing but the bot's own state."""
         self.bot_id = bot_id
         self.bot_username = bot_username
+        self.remember_messages = remember_messages
         self.pending: list[dict[str, Any]] = []  # updates not yet confirmed, by update_id
         self.wakeup: asyncio.Event | None = None  # set when updates arrive (long polls wait)
         self.closing = False
@@ -54,9 +80,17 @@ class BotApi:
         """The implementation of Bot API method ``name``, or None when there is none."""
         return getattr(self, f"api_{name}", None)
 
+    async def call(self, name: str, params: dict[str, Any]) -> Any:
+        """The result of Bot API method ``name``; ``ApiError`` as Telegram would answer."""
+        handler = self.method(name)
+        if handler is None:
+            raise ApiError(404, "Not Found")
+        result = handler(params)
+        return await result if asyncio.iscoroutine(result) else result
+
     def add_updates(self, items: list[dict[str, Any]]) -> None:
         for update in items:
-            self._remember_chats(update)
+            self.remember_chats(update)
         self.pending.extend(items)
         self.pending.sort(key=lambda u: u["update_id"])
         if self.wakeup is not None:
@@ -67,7 +101,8 @@ class BotApi:
         if self.wakeup is not None:
             self.wakeup.set()
 
-    def _remember_chats(self, update: dict[str, Any]) -> None:
+    def remember_chats(self, update: dict[str, Any]) -> None:
+        """Know the chats ``update`` comes from, so messages sent there describe them."""
         for key in ("message", "edited_message"):
             msg = update.get(key)
             if msg:
@@ -117,7 +152,8 @@ class BotApi:
         }
         if params.get("reply_markup"):
             msg["reply_markup"] = params["reply_markup"]
-        self.messages[(chat_id, msg["message_id"])] = msg
+        if self.remember_messages:
+            self.messages[(chat_id, msg["message_id"])] = msg
         return msg
 
     def api_sendMessage(self, params: dict[str, Any]) -> Any:
@@ -140,20 +176,19 @@ class BotApi:
         msg = self.messages.get(key)
         if msg is None:
             raise ApiError(400, "Bad Request: message to edit not found")
-        msg = dict(msg, text=text, edit_date=int(time.time()))
-        if params.get("reply_markup"):
-            msg["reply_markup"] = params["reply_markup"]
-        else:
-            msg.pop("reply_markup", None)
-        self.messages[key] = msg
-        return msg
+        return self._edited(key, dict(msg, text=text, edit_date=int(time.time())), params)
 
     def api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
         key = (params.get("chat_id"), params.get("message_id"))
         msg = self.messages.get(key)
         if msg is None:
             raise ApiError(400, "Bad Request: message to edit not found")
-        msg = dict(msg)
+        return self._edited(key, dict(msg), params)
+
+    def _edited(
+        self, key: tuple[Any, Any], msg: dict[str, Any], params: dict[str, Any]
+    ) -> dict[str, Any]:
+        """``msg`` with the keyboard of ``params`` (none when it has none), kept under ``key``."""
         if params.get("reply_markup"):
             msg["reply_markup"] = params["reply_markup"]
         else:

@@ -1,4 +1,4 @@
-"""Run the fake Bot API server as its own process: ``python -m tests.fake_telegram --port N``.
+"""Run the fake Bot API server as its own process: ``python -m bot.offline --port N``.
 
 Prints ``READY <port>`` on stdout once it listens (port 0 picks a free one), then serves until
 SIGINT/SIGTERM. The bench drives it through ``/_control/`` (updates, counts, calls, clear, fault).
@@ -12,8 +12,8 @@ import contextlib
 import signal
 import sys
 
-from tests.fake_telegram.server import FakeTelegram
-from tests.fake_telegram.updates import BOT_TOKEN
+from bot.offline.server import FakeTelegram
+from bot.offline.updates import BOT_TOKEN
 
 
 async def serve(port: int, token: str, record: bool) -> None:
@@ -29,7 +29,7 @@ async def serve(port: int, token: str, record: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.fake_telegram")
+    parser = argparse.ArgumentParser(prog="python -m bot.offline")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--token", default=BOT_TOKEN)
     parser.add_argument("--no-record", action="store_true", help="count calls, keep no list")

@@ -219,3 +219,26 @@ def inline_query(
 def message_of(update: dict[str, Any]) -> dict[str, Any]:
     """The message an update carries (message or edited_message)."""
     return update.get("message") or update["edited_message"]
+
+
+# Questions of every language for bursts: answered from the shipped base, one "did you mean"
+# or decline (the weather), so a burst takes each path a real crowd of users would.
+SAMPLE_QUESTIONS = (
+    ("en", "How many Japanese companies are in Düsseldorf?"),
+    ("de", "Wie viele Japaner leben in NRW?"),
+    ("ja", "デュッセルドルフには日本人が何人住んでいますか？"),
+    ("en", "Which Japanese companies have invested in NRW?"),
+    ("de", "Was wurde in Tokio vorgestellt?"),
+    ("en", "What is the weather like in Düsseldorf?"),  # not on file: answered all the same
+)
+
+
+def question_burst(count: int, first_user: int = 10_000) -> list[dict[str, Any]]:
+    """``count`` private questions (``SAMPLE_QUESTIONS`` in turn), each from a user (and chat)
+    of its own, numbered from ``first_user``."""
+    burst = []
+    for index in range(count):
+        language, text = SAMPLE_QUESTIONS[index % len(SAMPLE_QUESTIONS)]
+        sender = user(first_user + index, language_code=language)
+        burst.append(private_message(text, sender=sender))
+    return burst
