@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.curation.curator import Curator
 from bot.stores.journal import UpdateJournal
 from bot.stores.knowledge import KnowledgeStore
 from bot.stores.preferences import Preferences
@@ -30,6 +31,7 @@ class Services:
     conversations: Conversations
     flood_guard: FloodGuard
     journal: UpdateJournal
+    curator: Curator
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
@@ -49,6 +51,18 @@ class Services:
             question_log.close()
             preferences.close()
             raise
+        try:
+            curator = Curator.for_data_dir(
+                settings.knowledge_dir,
+                settings.data_dir,
+                store=store,
+                retention_days=settings.analytics_retention_days,
+            )
+        except BaseException:
+            question_log.close()
+            preferences.close()
+            journal.close()
+            raise
         return cls(
             settings=settings,
             store=store,
@@ -57,6 +71,7 @@ class Services:
             conversations=Conversations(),
             flood_guard=FloodGuard(settings.flood_limit_per_minute),
             journal=journal,
+            curator=curator,
         )
 
     def close(self) -> None:
@@ -64,6 +79,7 @@ class Services:
             ("question log", self.question_log),
             ("preferences", self.preferences),
             ("update journal", self.journal),
+            ("curation log", self.curator),
         ):
             try:
                 resource.close()
