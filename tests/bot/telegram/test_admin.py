@@ -98,7 +98,7 @@ async def world(
         ("ja", False, "管理者専用"),
     ],
 )
-@pytest.mark.parametrize("command", ["reload", "stats", "unanswered"])
+@pytest.mark.parametrize("command", ["reload", "stats", "unanswered", "undo", "edits"])
 async def test_a_non_admin_is_refused_politely_in_their_language(
     world: World,
     command: str,
