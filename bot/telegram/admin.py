@@ -34,7 +34,6 @@ from bot.logging_setup import private
 from bot.stores.knowledge import ReloadOutcome
 from bot.stores.question_log import Stats
 from bot.telegram import callback_data
-from bot.telegram.handlers.common import keyboard_markup
 from bot.telegram.render import Button, utf16_length
 from intents.diagnostics import Confusion, weak_phrasings
 from intents.matcher import Matcher
@@ -413,6 +412,18 @@ def fit_lines(head: str, lines: Sequence[str], more: str, budget: int = _TEXT_BU
     return text
 
 
+class _CurationButtons(CallbackQueryHandler):  # type: ignore[type-arg]
+    """The work list's buttons only. python-telegram-bot lets a query without data through
+    any pattern (neither data nor a game name: a match); such a query is the general button
+    handler's to refuse, not an admin's."""
+
+    def check_update(self, update: object) -> bool | object | None:
+        query = update.callback_query if isinstance(update, Update) else None
+        if query is None or not query.data:
+            return None
+        return super().check_update(update)
+
+
 class AdminCommands:
     """Handlers for the admin commands, given the bot's services."""
 
@@ -429,7 +440,7 @@ class AdminCommands:
             CommandHandler("unanswered", self.unanswered),
             CommandHandler("undo", self.undo),
             CommandHandler("edits", self.edits),
-            CallbackQueryHandler(self.pressed, pattern=f"^{callback_data.CURATE}[:#]"),
+            _CurationButtons(self.pressed, pattern=f"^{callback_data.CURATE}[:#]"),
         ]
 
     def _language(self, update: Update) -> str:
@@ -515,6 +526,9 @@ class AdminCommands:
             await message.reply_text(_text("unanswered_none", language))
             return
         await message.reply_text(unanswered_report(work, language), parse_mode=ParseMode.HTML)
+        # Here, not at the top: bot.telegram.handlers imports this module.
+        from bot.telegram.handlers.common import keyboard_markup
+
         read_only = await asyncio.to_thread(curator.read_only)
         for group in work[:_WORK_ITEMS_SHOWN]:
             token = await asyncio.to_thread(curator.issue, group, user.id)
