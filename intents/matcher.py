@@ -274,6 +274,25 @@ class Matcher:
             unknown,
         )
 
+    def ranked(self, analysis: Analysis, limit: int = MAX_SUGGESTIONS) -> tuple[Candidate, ...]:
+        """The ``limit`` entries closest to the question, constraints aside, each with the
+        confidence it would have were the entries above it not there.
+
+        What a curator chooses from when an unanswered question becomes a phrasing: the
+        entry it belongs to may be one the constraints rule out today (its phrasings do
+        not yet cover what the question names), and it may rank low.
+        """
+        if self.retriever is None:
+            return ()
+        scores = self.retriever.score([analysis.char_document()], [analysis.word_document()])
+        remaining = np.ones(len(self.entry_ids), dtype=bool)
+        found: list[Candidate] = []
+        while len(found) < limit and remaining.any():
+            best, _, features = ranking_features(scores, 0, remaining)
+            found.append(self._candidate(scores, best, self.calibration.confidence(features)))
+            remaining[best] = False
+        return tuple(found)
+
     def _unknown(self, analysis: Analysis) -> tuple[str, ...]:
         """The question's content words the base never uses (not even misspelt), when they
         are most of them: then the question is about something else.

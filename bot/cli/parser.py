@@ -19,6 +19,7 @@ _COMMANDS = {
     "ask": "bot.cli.ask",
     "eval": "bot.cli.eval",
     "calibrate": "bot.cli.calibrate",
+    "curate": "bot.cli.curate",
 }
 
 
@@ -56,6 +57,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="also print why: the analysis, candidates, constraints and decision",
     )
     ask.add_argument("question", nargs="*", help="the question (omit to read stdin)")
+
+    curate = sub.add_parser(
+        "curate", help="the curator's loop: unanswered questions into phrasings, and undo"
+    )
+    curate.add_argument("--kb", metavar="DIR", help="knowledge base directory")
+    curate.add_argument("--data-dir", metavar="DIR", help="where the question and edit logs are")
+    curate.add_argument("--env-file", default=".env", help="settings file (default: .env)")
+    curate.add_argument(
+        "--admin",
+        type=int,
+        default=None,
+        metavar="ID",
+        help="act as this admin's numeric Telegram id (default 0: the command line)",
+    )
+    actions = curate.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="the work list: unanswered groups and candidate entries")
+    add = actions.add_parser("add", help="add a phrasing to an entry, checked and logged")
+    add.add_argument("entry", metavar="ENTRY", help="the entry id")
+    add.add_argument("phrasing", metavar="PHRASING", help="the question to add")
+    add.add_argument("--lang", metavar="LANG", help="its language (default: detected)")
+    actions.add_parser("undo", help="revert the latest edit of this admin")
+    actions.add_parser("edits", help="the edit log, newest first")
 
     evaluate = sub.add_parser("eval", help="measure matching on a set of cases")
     evaluate.add_argument("--kb", metavar="DIR", help="knowledge base directory")

@@ -23,7 +23,10 @@ EXCERPT = "src"  # show the excerpts an entry's answer rests on
 ENTITY_EXCERPT = "ent"  # show the excerpt behind what the base says about an entity
 TOPIC = "t"  # list the questions of a topic
 LANGUAGE = "lang"  # set the reply language ("auto" clears the override)
-KINDS = frozenset({QUESTION, EXCERPT, ENTITY_EXCERPT, TOPIC, LANGUAGE})
+# An admin's answer to a work item of /unanswered: "TOKEN.ACTION". The token names a work
+# item kept server-side (bot.curation.edit_log), so the data never carries an entry id.
+CURATE = "cur"
+KINDS = frozenset({QUESTION, EXCERPT, ENTITY_EXCERPT, TOPIC, LANGUAGE, CURATE})
 
 _PLAIN_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _DATA = re.compile(r"(?P<kind>[a-z]{1,4})(?P<sep>[:#])(?P<value>[A-Za-z0-9._-]{1,60})")

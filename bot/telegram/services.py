@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.config import Settings
+from bot.curation.curator import Curator
 from bot.insights.questions import QuestionInsights
 from bot.stores.journal import UpdateJournal
 from bot.stores.knowledge import KnowledgeStore
@@ -32,6 +33,7 @@ class Services:
     conversations: Conversations
     flood_guard: FloodGuard
     journal: UpdateJournal
+    curator: Curator
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
@@ -51,6 +53,18 @@ class Services:
             question_log.close()
             preferences.close()
             raise
+        try:
+            curator = Curator.for_data_dir(
+                settings.knowledge_dir,
+                settings.data_dir,
+                store=store,
+                retention_days=settings.analytics_retention_days,
+            )
+        except BaseException:
+            question_log.close()
+            preferences.close()
+            journal.close()
+            raise
         return cls(
             settings=settings,
             store=store,
@@ -59,6 +73,7 @@ class Services:
             conversations=Conversations(),
             flood_guard=FloodGuard(settings.flood_limit_per_minute),
             journal=journal,
+            curator=curator,
         )
 
     @cached_property
@@ -71,6 +86,7 @@ class Services:
             ("question log", self.question_log),
             ("preferences", self.preferences),
             ("update journal", self.journal),
+            ("curation log", self.curator),
         ):
             try:
                 resource.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -87,3 +88,6 @@ def test_the_shipped_base_checks_clean_from_the_command_line() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "languages: en, de, ja (default en)" in done.stdout
     assert "warning" not in done.stdout
+    # Weak phrasings and confused pairs each name the competing entry.
+    assert re.search(r"^  \S+:\d+: \S+ \[\w+\] .+ -> \S+$", done.stdout, re.MULTILINE)
+    assert re.search(r"^  \S+:\d+: \S+ <-> \S+: \d+ of their", done.stdout, re.MULTILINE)

@@ -65,8 +65,11 @@ def server() -> Iterator[FakeTelegram]:
 
 
 @pytest.fixture
-async def world(tmp_path: Path, server: FakeTelegram) -> AsyncIterator[World]:
-    base_dir = write_base(tmp_path / "kb", "a")
+async def world(
+    request: pytest.FixtureRequest, tmp_path: Path, server: FakeTelegram
+) -> AsyncIterator[World]:
+    """The bot on the tiny base, version "a" unless parametrized indirectly with another."""
+    base_dir = write_base(tmp_path / "kb", getattr(request, "param", "a"))
     settings = Settings(
         token=server.token,
         admin_ids=frozenset({ADMIN_ID}),
@@ -97,7 +100,7 @@ async def world(tmp_path: Path, server: FakeTelegram) -> AsyncIterator[World]:
         ("ja", False, "管理者専用"),
     ],
 )
-@pytest.mark.parametrize("command", ["reload", "stats", "unanswered"])
+@pytest.mark.parametrize("command", ["reload", "stats", "unanswered", "undo", "edits"])
 async def test_a_non_admin_is_refused_politely_in_their_language(
     world: World,
     command: str,
@@ -301,9 +304,11 @@ async def test_unanswered_lists_groups_and_sends_a_csv(world: World) -> None:
     ]:
         await investor.user_says(question)
 
-    text, document = await world.admin().command("unanswered")
+    replies = await world.admin().command("unanswered")
+    text, *work_items, document = replies
 
     assert "1. 2 × “Is there a school for children?”" in text.text  # two wordings, one group
+    assert len(work_items) == 2 and all(item.buttons for item in work_items)
     assert "&lt;b&gt;office&lt;/b&gt;" in text.text  # other people's text is escaped
     assert document.method == "sendDocument" and document.document is not None
     assert (document.document.filename or "").endswith(".csv")
