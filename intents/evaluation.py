@@ -99,6 +99,9 @@ class Figures:
     correct: int = 0
     out_of_scope: int = 0
     declined: int = 0
+    # Answers that state the wrong thing: another entry's answer to an in-scope question,
+    # any answer to an out-of-scope one (a decline or a "did you mean" states nothing).
+    wrong: int = 0
 
     @property
     def accuracy(self) -> float | None:
@@ -111,12 +114,21 @@ class Figures:
         return 100.0 * self.declined / self.out_of_scope if self.out_of_scope else None
 
     def add(self, outcome: Outcome) -> Figures:
+        wrong = self.wrong + (outcome.answered and not outcome.passed)
         if outcome.case.in_scope:
             return Figures(
-                self.in_scope + 1, self.correct + outcome.passed, self.out_of_scope, self.declined
+                self.in_scope + 1,
+                self.correct + outcome.passed,
+                self.out_of_scope,
+                self.declined,
+                wrong,
             )
         return Figures(
-            self.in_scope, self.correct, self.out_of_scope + 1, self.declined + outcome.passed
+            self.in_scope,
+            self.correct,
+            self.out_of_scope + 1,
+            self.declined + outcome.passed,
+            wrong,
         )
 
 

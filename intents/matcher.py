@@ -301,7 +301,13 @@ class Matcher:
         pairs, with the names and cue phrases in it taken out, occur nowhere in the base
         ("法人税率": 税率 and 人税 are not the base's).
         """
-        words_ = [w for w in analysis.content if self._unknown_run(w, analysis) is not None]
+        # What the question says besides its names: "Springfield's zoo" is about a zoo.
+        named = {w for m in analysis.mentions for w in m.surface.split()}
+        words_ = [
+            w
+            for w in analysis.content
+            if w not in named and self._unknown_run(w, analysis) is not None
+        ]
         if not words_:
             return ()
         unknown = []

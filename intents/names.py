@@ -29,6 +29,7 @@ from babel import Locale
 from babel.core import get_global
 from babel.languages import get_official_languages
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from intents.text import fold, has_cjk, words
 from knowledge import KnowledgeBase
@@ -180,6 +181,9 @@ def world_roles() -> tuple[str, ...]:
     return tuple(str(r) for r in _load("roles.yaml"))
 
 
+# A katakana name this long is also found one edit away (a small kana swapped: ドュ/デュ).
+FUZZY_KATAKANA_CHARS = 5
+_KATAKANA_RUN = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff]+")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff]")
 
 
@@ -249,6 +253,14 @@ class NameFinder:
                 # "the prime minister": a person, and not one of the base's
                 self._add(key, _Name(f"world:role-{key}", PERSON))
         self._cjk_keys = sorted(self._cjk, key=len, reverse=True)
+        # Misspelt katakana ("ドュッセルドルフ") is looked for among the base's own names.
+        self._fuzzy_katakana = sorted(
+            k
+            for k, name in self._cjk.items()
+            if name.ref in kb.entities
+            and len(k) >= FUZZY_KATAKANA_CHARS
+            and _KATAKANA_RUN.fullmatch(k)
+        )
         # Misspellings are looked for among the base's own one-word names only.
         self._fuzzy = sorted(
             k
@@ -325,4 +337,15 @@ class NameFinder:
                         name = self._cjk[key]
                         found.append(Mention(name.ref, name.kind, key, start))
                     start = compact.find(key, end)
+            if self._fuzzy_katakana:
+                for run in _KATAKANA_RUN.finditer(compact):
+                    written: str = run.group()
+                    if any(taken[run.start() : run.end()]) or len(written) < FUZZY_KATAKANA_CHARS:
+                        continue
+                    close = process.extractOne(  # type: ignore[call-overload]
+                        written, self._fuzzy_katakana, scorer=Levenshtein.distance, score_cutoff=1
+                    )
+                    if close is not None:
+                        name = self._cjk[close[0]]
+                        found.append(Mention(name.ref, name.kind, written, run.start()))
         return tuple(found)

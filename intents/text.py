@@ -38,6 +38,7 @@ _CJK = re.compile(f"[{_CJK_CHARS}]")
 _WORD = re.compile(f"[{_CJK_CHARS}]+|[^\\W_{_CJK_CHARS}]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _SPACES = re.compile(r"\s+")
+_DOTTED_ACRONYM = re.compile(r"(?<![\w.])(?:[a-z]\.){2,}(?![a-z])")
 
 
 def fold(text: str, limit: int | None = MAX_QUESTION_CHARS * 2) -> str:
@@ -47,6 +48,9 @@ def fold(text: str, limit: int | None = MAX_QUESTION_CHARS * 2) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     if not text.isascii():
         text = text.translate(_ACCENTS)
+    if "." in text:
+        # "n.r.w." and "u.s.a." are the acronyms "nrw" and "usa"
+        text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
     return _SPACES.sub(" ", text).strip()
 
 

@@ -114,22 +114,24 @@ def _share(count: int, total: int, percent: float | None) -> str:
 
 def _print_table(out: TextIO, ours: dict[str, Figures], baseline: dict[str, Figures]) -> None:
     print(
-        f"{'':6}{'in-scope accuracy':^35}   {'out-of-scope declined':^35}",
+        f"{'':6}{'in-scope accuracy':^35}   {'out-of-scope declined':^35}   {'wrong answers':^15}",
         file=out,
     )
     print(
-        f"{'lang':<6}{'matcher':>16}   {'baseline':>16}   {'matcher':>16}   {'baseline':>16}",
+        f"{'lang':<6}{'matcher':>16}   {'baseline':>16}   {'matcher':>16}   {'baseline':>16}"
+        f"   {'matcher':>7} {'basel.':>7}",
         file=out,
     )
     for lang, fig in ours.items():
         base = baseline[lang]
         if lang == ALL:
-            print("-" * 76, file=out)
+            print("-" * 94, file=out)
         print(
             f"{lang:<6}{_share(fig.correct, fig.in_scope, fig.accuracy):>16}   "
             f"{_share(base.correct, base.in_scope, base.accuracy):>16}   "
             f"{_share(fig.declined, fig.out_of_scope, fig.declined_share):>16}   "
-            f"{_share(base.declined, base.out_of_scope, base.declined_share):>16}",
+            f"{_share(base.declined, base.out_of_scope, base.declined_share):>16}   "
+            f"{fig.wrong:>7} {base.wrong:>7}",
             file=out,
         )
     print(file=out)

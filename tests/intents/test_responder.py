@@ -306,3 +306,22 @@ def test_a_role_the_base_own_phrasings_use_is_not_taken_for_another_person(
     mentions = responder.analyser.analyse("What did the mayor say?").mentions
     assert not [m for m in mentions if m.kind == "person" and not m.known]
     assert responder.reply("What did the mayor say?").answered
+
+
+def test_dotted_acronyms_and_misspelt_katakana_still_name_the_base_entity(
+    responder: Responder,
+) -> None:
+    for question in (
+        "how many japanese companies in n.r.w.?",
+        "ドュッセルドルフの日本企業は何社？",
+    ):
+        mentions = responder.analyser.analyse(question).mentions
+        assert [m for m in mentions if m.kind == "place" and m.known], question
+
+
+def test_a_question_mostly_about_something_the_base_never_mentions_is_not_answered(
+    responder: Responder,
+) -> None:
+    # Names aside, "Fördermittel" is all it asks about, and the base never mentions it.
+    reply = responder.reply("Welche Fördermittel gibt es für japanische Firmen?")
+    assert not reply.answered
