@@ -35,9 +35,12 @@ def outcomes(responder: Responder):  # type: ignore[no-untyped-def]
 def test_the_conversation_set_holds_its_gates(outcomes) -> None:  # type: ignore[no-untyped-def]
     result = conversation_figures(outcomes)
     passed, total = result[SMALL_TALK_CASES]
-    assert total >= 60 and 100 * passed / total >= 70.0, result
+    # Issue 11's target is 95 % of small talk recognised (measured 95.8 %) and 95 % of
+    # the chatty and several-question messages answered in full (measured 87.8 / 90.9 %,
+    # 93.1 % of all 145): the gates guard what is reached.
+    assert total >= 60 and 100 * passed / total >= 93.0, result
     passed, total = result["all"]
-    assert 100 * passed / total >= 66.0, result
+    assert 100 * passed / total >= 90.0, result
     assert [o.case.question for o in outcomes if o.states_figure] == []
 
 
