@@ -50,7 +50,7 @@ def split_questions(
     - before a conjunction that a question word or verb follows ("Where was it and how
       many came?", "… und wer hat …");
     - at a comma that one follows ("how many in Ohio, how many in Iowa?");
-    - at a Japanese comma that a question phrase follows (「何人来て、誰が主催…」).
+    - at an ideographic comma (、) that a question phrase follows (「何人来て、誰が主催…」).
     """
     joins = "|".join(re.escape(c) for c in sorted(set(conjunctions), key=len, reverse=True) if c)
     words = "|".join(re.escape(w) for w in sorted(set(starters), key=len, reverse=True) if w)

@@ -49,7 +49,7 @@ def fold(text: str, limit: int | None = MAX_QUESTION_CHARS * 2) -> str:
     if not text.isascii():
         text = text.translate(_ACCENTS)
     if "." in text:
-        # "n.r.w." and "u.s.a." are the acronyms "nrw" and "usa"
+        # "u.s.a." and "e.u." are the acronyms "usa" and "eu"
         text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), text)
     return _SPACES.sub(" ", text).strip()
 

@@ -1,4 +1,4 @@
-"""The fixed sentences of each face, in English, German and Japanese, read from YAML catalogues.
+"""The fixed sentences of each face, in en, de and ja, read from YAML catalogues.
 
 A catalogue file maps a key to its text in every language::
 
@@ -11,7 +11,7 @@ Placeholders are ``{name}`` and nothing else: no format specification, because n
 dates are written per language by ``intents.formats`` (CLDR) before they are filled in. Every
 language of a key has the same placeholders. Keys are lower-case words joined by ``_``; a
 family looked up by name (``topic.figures``, ``command.start``) puts a dot before the name.
-One register: German "Sie", Japanese です・ます. Loading (at the first lookup) checks the layout
+One register: German "Sie", ja です・ます. Loading (at the first lookup) checks the layout
 and names the file and key of any mistake; the tests read every shipped catalogue, so a
 mistake fails ``make test`` rather than a reply.
 
@@ -23,7 +23,7 @@ Adding a text: a key with all three languages in the face's file, then
 ``text("key", language, name=...)`` with every value already a string (a number through
 ``format_number``). tests/intents/test_texts.py and tests/bot/test_texts.py fail for a key no
 code looks up, a lookup of a key not in the file, a missing language, differing
-placeholders, a German "du" or a Japanese sentence not in です・ます.
+placeholders, a German "du" or a ja sentence not in です・ます.
 """
 
 from __future__ import annotations
