@@ -118,6 +118,9 @@ class EditOutcome:
     assessed: bool = False  # whether ``reached`` and ``weakened`` were measured
     # Phrasings of other entries that reached their own entry held out, and no longer do.
     weakened: tuple[WeakenedPhrasing, ...] = field(default=())
+    # An undo: the file restored byte for byte (False: a later edit of it was kept, and
+    # only this phrasing was taken out).
+    exact: bool = True
 
     @property
     def ok(self) -> bool:
@@ -355,7 +358,8 @@ class Curator:
                 if is_read_only(path) or is_read_only(path.parent):
                     raise _Refused(READ_ONLY)
                 current = path.read_bytes()
-                if sha256(current) == edit.after_sha256:
+                exact = sha256(current) == edit.after_sha256
+                if exact:
                     restored = original  # nothing changed it since: the exact bytes
                 else:  # a later edit of this file stays; only this phrasing goes
                     try:
@@ -392,7 +396,7 @@ class Curator:
                 undoes=edit.id,
             )
         outcome = EditOutcome(
-            UNDO, edit.entry, edit.language, edit.phrasing, edit=record, reload=reload
+            UNDO, edit.entry, edit.language, edit.phrasing, edit=record, reload=reload, exact=exact
         )
         return self._assessed(outcome, previous) if assess else outcome
 

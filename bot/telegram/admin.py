@@ -400,7 +400,7 @@ def edit_report(outcome: EditOutcome, language: str) -> list[OutgoingMessage]:
             return render_list(Block(refusal), problems, _more(language))
         return _say(key, language, **_wanted(key, language, values))
     assert outcome.edit is not None
-    key = "added" if outcome.action == ADD else "undone"
+    key = "added" if outcome.action == ADD else "undone" if outcome.exact else "undone_kept"
     lines = [
         text(
             "hashes",
@@ -438,7 +438,9 @@ def edit_report(outcome: EditOutcome, language: str) -> list[OutgoingMessage]:
         else:
             lines.append(text("weakened_none", language))
     done = text(
-        "added" if outcome.action == ADD else "undone", language, **_wanted(key, language, values)
+        "added" if outcome.action == ADD else "undone" if outcome.exact else "undone_kept",
+        language,
+        **_wanted(key, language, values),
     )
     head = Block(done, BOLD)
     return render_list(head, lines, _more(language))
