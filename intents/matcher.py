@@ -302,20 +302,19 @@ class Matcher:
         ("法人税率": 税率 and 人税 are not the base's).
         """
         # What the question says besides its names: "Springfield's zoo" is about a zoo.
-        named = {w for m in analysis.mentions for w in m.surface.split()}
-        words_ = [
-            w
-            for w in analysis.content
-            if w not in named and self._unknown_run(w, analysis) is not None
-        ]
-        if not words_:
-            return ()
+        counted = 0
         unknown = []
-        for word in words_:
+        for word in analysis.unnamed_content:
             if has_cjk(word):
-                if self._unknown_run(word, analysis):
+                strange = self._unknown_run(word, analysis)
+                if strange is None:
+                    continue  # nothing of the run but names
+                counted += 1
+                if strange:
                     unknown.append(word)
-            elif word not in self.vocabulary and not (
+                continue
+            counted += 1
+            if word not in self.vocabulary and not (
                 len(word) >= FUZZY_WORD_CHARS
                 and process.extractOne(
                     word,
@@ -325,13 +324,10 @@ class Matcher:
                 )
             ):
                 unknown.append(word)
-        return tuple(unknown) if 2 * len(unknown) > len(words_) else ()
+        return tuple(unknown) if 2 * len(unknown) > counted else ()
 
     def _unknown_run(self, run: str, analysis: Analysis) -> bool | None:
-        """Whether a kanji/kana run is unknown; None when nothing is left of it but names
-        (a Latin word: False, it is looked up as a word)."""
-        if not has_cjk(run):
-            return False
+        """Whether a kanji/kana run is unknown; None when nothing is left of it but names."""
         pieces = [run]
         for surface in sorted((m.surface for m in analysis.mentions), key=len, reverse=True):
             pieces = [part for piece in pieces for part in piece.split(surface)]

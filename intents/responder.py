@@ -79,12 +79,6 @@ def _nothing_said(text_: str) -> bool:
     return all(unicodedata.category(ch)[0] in "PZC" for ch in text_)
 
 
-def _own_words(analysis: Analysis) -> list[str]:
-    """Content words that are not part of a name: "rent" in "the rent in Ohio?"."""
-    named = " ".join(m.surface for m in analysis.mentions)
-    return [w for w in analysis.content if w not in named]
-
-
 class Responder:
     """Answers questions from one knowledge base; build once, call ``reply`` often."""
 
@@ -343,7 +337,7 @@ class Responder:
             or fragment.asks
             or fragment.counts_people
             or fragment.counts_organisations
-            or _own_words(fragment)
+            or fragment.unnamed_content
         ):
             # "👍", "ok", "and?": nothing re-specified, so nothing to ask again.
             return None
@@ -359,7 +353,7 @@ class Responder:
         dropped = {
             m.surface for m in previous.mentions if KIND_FAMILY.get(m.kind, m.kind) in families
         }
-        own_question = bool(fragment.asks or _own_words(fragment))
+        own_question = bool(fragment.asks or fragment.unnamed_content)
         if own_question:
             # A fragment that asks something of its own ("and where?", "what did she say?",
             # "and what's the rent there?") takes only the subject from before: its names
