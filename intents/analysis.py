@@ -30,6 +30,9 @@ def _entity_sign(ref: str) -> str:
 
 
 # Two capitalised Latin words in a row: a first and a last name.
+# Analyses kept per base: a follow-up or a message's next part re-reads a text analysed a
+# moment ago. A few hundred chats' last questions; an analysis is a few kilobytes.
+ANALYSIS_CACHE = 1024
 _FULL_NAME = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]+)\s+([A-ZÄÖÜ][a-zäöüß]+)\b")
 
 
@@ -146,6 +149,9 @@ class Analyser:
                     bucket.update(words(fold(phrasing)))
         self.detector = LanguageDetector(kb.languages, vocabulary)
         self.known_words: frozenset[str] = frozenset().union(*vocabulary.values())
+        # One text is often analysed again soon: a follow-up re-reads the previous question,
+        # a part of a message is the previous part's context. Analyses are immutable.
+        self._cached = lru_cache(maxsize=ANALYSIS_CACHE)(self._analyse)
 
     @staticmethod
     def _people_nouns(
@@ -197,6 +203,13 @@ class Analyser:
 
     def analyse(self, question: str, language: Language | None = None) -> Analysis:
         """``language``: the text's known language (a base phrasing); else it is guessed."""
+        return self._cached(question, language)
+
+    def forget(self) -> None:
+        """Drop the cached analyses (a benchmark times each question as if asked anew)."""
+        self._cached.cache_clear()
+
+    def _analyse(self, question: str, language: Language | None) -> Analysis:
         question = question[:MAX_QUESTION_CHARS]
         folded = fold(question)
         tokens = words(folded)

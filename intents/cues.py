@@ -192,6 +192,7 @@ def content_terms(folded: str, terms: Sequence[str], language: str | None) -> tu
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def question_joints() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """Conjunctions (one-word follow-up openings: "and", "und"), the words a question
     starts with (the first word of every question phrase), and the kanji/kana question

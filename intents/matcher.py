@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -210,17 +211,30 @@ class Matcher:
         return self.coverage[self._index[entry_id]]
 
     def match(self, analysis: Analysis) -> Match:
-        if self.retriever is None:
-            return Match(analysis, (), (), 0.0, DECLINE)
-        scores = self.retriever.score([analysis.char_document()], [analysis.word_document()])
-        eligible, ruled, order = self._eligible(analysis, scores.model[0])
+        return self.match_all([analysis])[0]
+
+    def match_all(self, analyses: Sequence[Analysis]) -> list[Match]:
+        """Each question matched on its own (the sentences of a message). Scored one by
+        one: for a few short texts the one-question path of the retriever is faster than
+        one sparse product for all (measured: a 3-sentence message took 4.8 times one
+        question scored together, 3.0 times scored one by one)."""
+        retriever = self.retriever
+        if retriever is None:
+            return [Match(a, (), (), 0.0, DECLINE) for a in analyses]
+        return [
+            self._decide(a, retriever.score([a.char_document()], [a.word_document()]), 0)
+            for a in analyses
+        ]
+
+    def _decide(self, analysis: Analysis, scores: Scores, row: int) -> Match:
+        eligible, ruled, order = self._eligible(analysis, scores.model[row])
         # Entries beyond the candidates are not looked at; they stay eligible only as
         # runners-up, so a lead is never measured against nothing.
-        best, _, features = ranking_features(scores, 0, eligible)
+        best, _, features = ranking_features(scores, row, eligible)
         if best < 0 or not eligible[order].any():
             return Match(analysis, (), tuple(ruled), 0.0, DECLINE)
         confidence = self.calibration.confidence(features)
-        candidates = [self._candidate(scores, best, confidence)]
+        candidates = [self._candidate(scores, row, best, confidence)]
         # Suggestions: the next eligible entries, each as confident as it would be were
         # the ones above it not there.
         mask = eligible.copy()
@@ -230,13 +244,13 @@ class Matcher:
                 break
             if not mask[i]:
                 continue
-            nxt, _, feats = ranking_features(scores, 0, mask)
+            nxt, _, feats = ranking_features(scores, row, mask)
             if nxt != i:
                 continue
             alone = self.calibration.confidence(feats)
             mask[i] = False
             if alone >= SUGGEST_CONFIDENCE:
-                candidates.append(self._candidate(scores, int(i), alone))
+                candidates.append(self._candidate(scores, row, int(i), alone))
         decision = decide(confidence)
         sourced = self.covered(self.entry_ids[best]).sourced
         if decision == ANSWER and analysis.asks_nothing and sourced:
@@ -289,7 +303,8 @@ class Matcher:
         found: list[Candidate] = []
         while len(found) < limit and remaining.any():
             best, _, features = ranking_features(scores, 0, remaining)
-            found.append(self._candidate(scores, best, self.calibration.confidence(features)))
+            confidence = self.calibration.confidence(features)
+            found.append(self._candidate(scores, 0, best, confidence))
             remaining[best] = False
         return tuple(found)
 
@@ -396,12 +411,12 @@ class Matcher:
                 )
         return None
 
-    def _candidate(self, scores: Scores, entry: int, confidence: float) -> Candidate:
+    def _candidate(self, scores: Scores, row: int, entry: int, confidence: float) -> Candidate:
         return Candidate(
             self.entry_ids[entry],
-            round(float(scores.model[0, entry]), 4),
-            round(float(scores.nearest[0, entry]), 4),
-            round(float(scores.similar[0, entry]), 4),
+            round(float(scores.model[row, entry]), 4),
+            round(float(scores.nearest[row, entry]), 4),
+            round(float(scores.similar[row, entry]), 4),
             round(confidence, 4),
         )
 

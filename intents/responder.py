@@ -188,12 +188,21 @@ class Responder:
         we're a game studio from Fukuoka. How many …? Thanks!"); a message that is nothing
         but those gets the best of its sentences' replies. At most ``MAX_QUESTIONS``.
         """
+        # Every sentence, and the whole message, matched on its own in one go; then in
+        # order, each may follow up on the one before it ("…in Ohio? Und wie viele
+        # Koreaner wohnen da?").
+        analyses = [self.analyser.analyse(part, analysed_in) for part in parts]
+        asking = sum(
+            1 for part, a in zip(parts, analyses, strict=True) if is_question(part) or a.asks
+        )
+        whole_needed = asking <= 1  # then the whole message competes (below)
+        if whole_needed:
+            analyses.append(self.analyser.analyse(message, analysed_in))
+        own = self.matcher.match_all(analyses)
         replies: list[Reply] = []
-        for part in parts:
-            # Each question may follow up on the one before it ("…in Ohio? Und wie viele
-            # Koreaner wohnen da?").
+        for part, match in zip(parts, own, strict=False):
             before = replies[-1].context if replies and replies[-1].answered else context
-            replies.append(self._question(part, before, analysed_in, language, True))
+            replies.append(self._question(part, before, analysed_in, language, True, match))
         questions = [
             r
             for part, r in zip(parts, replies, strict=True)
@@ -202,7 +211,9 @@ class Responder:
         if len(questions) <= 1:
             # One question (or none) among pleasantries: the whole message read as one
             # question competes with each sentence; an answer beats small talk beats the rest.
-            whole = self._question(message, context, analysed_in, language, True)
+            whole = self._question(
+                message, context, analysed_in, language, True, own[-1] if whole_needed else None
+            )
             candidates = [whole, *questions] if questions else [whole, *replies]
             ranked = sorted(
                 candidates, key=lambda r: (r.answered, r.kind == SMALL_TALK, r.confidence)
@@ -248,10 +259,12 @@ class Responder:
         guess: Language | None,
         language: Language,
         chosen: bool,
+        matched: Match | None = None,
     ) -> Reply:
-        """One question (one sentence, or a message that is one)."""
-        analysis = self.analyser.analyse(question, guess or language)
-        match = self.matcher.match(analysis)
+        """One question (one sentence, or a message that is one); ``matched``: its own
+        match, when it was matched already."""
+        match = matched or self.matcher.match(self.analyser.analyse(question, guess or language))
+        analysis = match.analysis
         explanation: dict[str, Any] = {"follow_up": None}
         asked: str | None = question
         own = match.best
@@ -263,7 +276,9 @@ class Responder:
         ):
             # A fragment mostly of words the base never uses ("and the rent there?") is
             # about something else, whatever the previous question was.
-            combined = self._follow_up(analysis, context, language)
+            combined = self._follow_up(
+                analysis, context, language, match.decision == DECIDED_ANSWER
+            )
             if combined is not None:
                 follow = self.matcher.match(combined)
                 if follow.decision == DECIDED_ANSWER and (
@@ -319,9 +334,10 @@ class Responder:
         )
 
     def _follow_up(
-        self, fragment: Analysis, context: Conversation, language: Language
+        self, fragment: Analysis, context: Conversation, language: Language, answered: bool
     ) -> Analysis | None:
-        """The previous question re-specified by a short fragment, or None if it is not one."""
+        """The previous question re-specified by a short fragment, or None if it is not one.
+        ``answered``: the fragment alone gets an answer."""
         tokens = words(fragment.folded)
         table = cues().get(fragment.language or language)
         explicit = table is not None and (
@@ -330,7 +346,9 @@ class Responder:
         short = len(tokens) <= FOLLOW_UP_WORDS and (
             not fragment.folded or len(fragment.folded) <= FOLLOW_UP_WORDS * 8
         )
-        if not (explicit or short):
+        if not (explicit or short) or (answered and not explicit):
+            # A question answered on its own, with no "and …?" or "what about …?" to say
+            # that it continues, is a question of its own.
             return None
         if not (
             fragment.mentions

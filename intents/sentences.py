@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+|(?<=[。！？])|\n+")
 # Abbreviations that end in a dot and go on: titles before names, "no." before a number.
@@ -52,9 +53,26 @@ def split_questions(
     - at a comma that one follows ("how many in Ohio, how many in Iowa?");
     - at an ideographic comma (、) that a question phrase follows (「何人来て、誰が主催…」).
     """
-    joins = "|".join(re.escape(c) for c in sorted(set(conjunctions), key=len, reverse=True) if c)
-    words = "|".join(re.escape(w) for w in sorted(set(starters), key=len, reverse=True) if w)
-    cjk = "|".join(re.escape(w) for w in sorted(set(cjk_starters), key=len, reverse=True) if w)
+    pattern = _cut_pattern(_ordered(conjunctions), _ordered(starters), _ordered(cjk_starters))
+    if pattern is None:
+        return [sentence]
+    parts = [p.strip() for p in pattern.split(sentence) if p and p.strip()]
+    return parts or [sentence]
+
+
+def _ordered(phrases: Iterable[str]) -> tuple[str, ...]:
+    """Longest first (so "wie viele" wins over "wie"), empty ones dropped: hashable, so
+    the pattern for one set of cue words is built once."""
+    return tuple(sorted({p for p in phrases if p}, key=lambda p: (-len(p), p)))
+
+
+@lru_cache(maxsize=8)
+def _cut_pattern(
+    conjunctions: tuple[str, ...], starters: tuple[str, ...], cjk_starters: tuple[str, ...]
+) -> re.Pattern[str] | None:
+    joins = "|".join(map(re.escape, conjunctions))
+    words = "|".join(map(re.escape, starters))
+    cjk = "|".join(map(re.escape, cjk_starters))
     cuts = []
     if words:
         ahead = rf"(?=(?:{words})\b)"
@@ -63,8 +81,4 @@ def split_questions(
         cuts.append(rf",\s*{ahead}")
     if cjk:
         cuts.append(rf"[、，](?=(?:{cjk}))")
-    if not cuts:
-        return [sentence]
-    pattern = re.compile("|".join(cuts), re.IGNORECASE)
-    parts = [p.strip() for p in pattern.split(sentence) if p and p.strip()]
-    return parts or [sentence]
+    return re.compile("|".join(cuts), re.IGNORECASE) if cuts else None

@@ -145,6 +145,33 @@ def test_follow_ups_chain(responder: Responder) -> None:
     assert third.entry == "residents-nrw"
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("How many Japanese companies are in NRW?", "Who spoke at the seminar?"),
+        ("Wie viele Japaner leben in NRW?", "Wer hat auf dem Seminar gesprochen?"),
+        ("NRWには日本企業が何社ありますか？", "セミナーでは誰が話しましたか？"),
+    ],
+)
+def test_a_short_question_answered_on_its_own_is_not_a_follow_up(
+    responder: Responder, first: str, second: str
+) -> None:
+    alone = responder.reply(second)
+    assert alone.answered
+    after = responder.reply(second, context=responder.reply(first).context)
+    assert after.entry == alone.entry
+    assert after.explanation is not None and after.explanation["follow_up"] is None
+
+
+def test_an_analysis_is_kept_until_forgotten(responder: Responder) -> None:
+    analyser = responder.analyser
+    first = analyser.analyse("How many Japanese companies are in NRW?", "en")
+    assert analyser.analyse("How many Japanese companies are in NRW?", "en") is first
+    analyser.forget()
+    again = analyser.analyse("How many Japanese companies are in NRW?", "en")
+    assert again is not first and again == first
+
+
 def test_a_fragment_without_context_is_not_answered(responder: Responder) -> None:
     assert not responder.reply("and in NRW?").answered
 
