@@ -6,17 +6,21 @@ what each entry covers and calibrates the decision by cross-validation
 rules out those that cannot answer it (``intents.constraints``), and returns the
 calibrated confidence and the decision, with every fact behind them (``Match``).
 
-A base with the same fingerprint is learned once per process (``MODEL_CACHE`` bases).
+A base with the same fingerprint is learned once per process (``MODEL_CACHE`` bases),
+and, given a store of learned models (``LearnedModels``), once across processes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 import yaml
@@ -196,6 +200,20 @@ class Matcher:
             )
         else:
             self.calibration = Calibration((0.0, 0.0, 0.0, 0.0), -50.0, 0, 0.0, 0, 0.0)
+
+    def learned(self) -> dict[str, Any]:
+        """What was learned from the base, without the base and its analyser (both are
+        rebuilt from the base in a moment): plain data, fit to be pickled."""
+        return {k: v for k, v in vars(self).items() if k not in _NOT_LEARNED}
+
+    @classmethod
+    def restore(cls, kb: KnowledgeBase, learned: dict[str, Any]) -> Matcher:
+        """The matcher ``learned()`` came from, for the same base (same fingerprint)."""
+        matcher = cls.__new__(cls)
+        vars(matcher).update(learned)
+        matcher.kb = kb
+        matcher.analyser = Analyser(kb)
+        return matcher
 
     def _negatives(self, chars: list[str]) -> list[tuple[str, Language]]:
         kept: list[tuple[str, Language]] = []
@@ -421,12 +439,42 @@ class Matcher:
         )
 
 
+# Rebuilt from the base on restore: the base holds read-only views, the analyser a cache.
+_NOT_LEARNED = frozenset({"kb", "analyser"})
 _CACHE: OrderedDict[str, Matcher] = OrderedDict()
 _LOCK = threading.Lock()
 
 
-def matcher_for(kb: KnowledgeBase) -> Matcher:
-    """The base's matcher, learned once per fingerprint (bases without one: every time)."""
+class LearnedModels(Protocol):
+    """Where learned matchers are kept between processes (``bot/stores/models.py`` keeps
+    them in files). ``key`` names the base and the code that learned it."""
+
+    def get(self, key: str) -> dict[str, Any] | None: ...
+
+    def put(self, key: str, learned: dict[str, Any]) -> None: ...
+
+
+def learning_key(kb: KnowledgeBase) -> str:
+    """The base's fingerprint and the learning code's: a model learned by other code (or
+    other library versions) from the same files is not the same model."""
+    return f"{kb.fingerprint}-{_code_fingerprint()}"
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.glob("*.py"), *package.glob("data/*")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    for library in ("numpy", "scipy", "scikit-learn", "rapidfuzz"):
+        digest.update(f"{library}={metadata.version(library)}".encode())
+    return digest.hexdigest()[:16]
+
+
+def matcher_for(kb: KnowledgeBase, models: LearnedModels | None = None) -> Matcher:
+    """The base's matcher, learned once per fingerprint (bases without one: every time);
+    with ``models``, also learned once across processes."""
     key = kb.fingerprint
     if not key:
         return Matcher(kb)
@@ -435,7 +483,15 @@ def matcher_for(kb: KnowledgeBase) -> Matcher:
         if cached is not None and cached.kb.entries.keys() == kb.entries.keys():
             _CACHE.move_to_end(key)
             return cached
-    matcher = Matcher(kb)
+    matcher: Matcher | None = None
+    if models is not None:
+        learned = models.get(learning_key(kb))
+        if learned is not None:
+            matcher = Matcher.restore(kb, learned)
+    if matcher is None:
+        matcher = Matcher(kb)
+        if models is not None:
+            models.put(learning_key(kb), matcher.learned())
     with _LOCK:
         _CACHE[key] = matcher
         while len(_CACHE) > MODEL_CACHE:

@@ -241,14 +241,15 @@ class NameFinder:
             for texts in entry.questions.values()
             for phrasing in texts
         ]
+        # All phrasings in one text each way, one line per phrasing: a role is looked up
+        # with one search, not one per phrasing (50,000 phrasings x 50 roles took 5 s).
+        as_words = "\n".join(f" {' '.join(words(p))} " for p in phrasings)
+        as_characters = "\n".join("".join(p.split()) for p in phrasings)
         for role in world_roles():
             key = _key(role)
             if key in self._latin or key in self._cjk:
                 continue
-            if has_cjk(key):
-                used = any(key in "".join(p.split()) for p in phrasings)
-            else:
-                used = any(f" {key} " in f" {' '.join(words(p))} " for p in phrasings)
+            used = key in as_characters if has_cjk(key) else f" {key} " in as_words
             if not used:
                 # "the prime minister": a person, and not one of the base's
                 self._add(key, _Name(f"world:role-{key}", PERSON))

@@ -37,7 +37,7 @@ from intents.decision import (
     SUGGEST_CONFIDENCE,
 )
 from intents.formats import format_number
-from intents.matcher import Match, Matcher, matcher_for
+from intents.matcher import LearnedModels, Match, Matcher, matcher_for
 from intents.names import COMPANY as COMPANY_KIND
 from intents.names import KIND_FAMILY
 from intents.names import NATIONALITY as NATIONALITY_KIND
@@ -82,9 +82,11 @@ def _nothing_said(text_: str) -> bool:
 class Responder:
     """Answers questions from one knowledge base; build once, call ``reply`` often."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, models: LearnedModels | None = None) -> None:
+        """``models``: a store of matchers learned before (a base learned once is not
+        learned again when it loads in another process)."""
         self.kb = kb
-        self.matcher: Matcher = matcher_for(kb)
+        self.matcher: Matcher = matcher_for(kb, models)
         self.analyser = self.matcher.analyser
         self.detector = self.analyser.detector
         self.renderer = Renderer(kb)

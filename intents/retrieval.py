@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,7 +99,8 @@ class Retriever:
         self.matrix = self._stack(
             self._chars.fit_transform(char_docs), self._words.fit_transform(word_docs)
         )
-        self._analysers = {id(v): v.build_analyzer() for v in (self._chars, self._words)}
+        # Built once: a vectoriser builds its analyser anew on every call otherwise.
+        self._analysers = (self._chars.build_analyzer(), self._words.build_analyzer())
         self.texts = list(char_docs)
         return self._fit_scorers(self.matrix, self.texts, np.asarray(labels, dtype=np.int64))
 
@@ -164,19 +165,20 @@ class Retriever:
 
     def score(self, char_docs: Sequence[str], word_docs: Sequence[str]) -> Scores:
         if len(char_docs) == 1:
-            vector = self.question_vector(char_docs[0], word_docs[0])
-            return self.score_vectors(vector, char_docs)
+            return self._score_one(char_docs[0], word_docs[0])
         return self.score_vectors(self.vectors(char_docs, word_docs), char_docs)
 
-    def question_vector(self, char_doc: str, word_doc: str) -> sparse.csr_matrix:
-        """One question's vector, as ``vectors`` makes it but without scikit-learn's
-        per-call machinery (which costs more than the arithmetic for one short text):
-        sublinear term frequencies times IDF, each view l2-normalised, then the two."""
+    def question_terms(self, char_doc: str, word_doc: str) -> tuple[np.ndarray, np.ndarray]:
+        """One question's vector as (feature indices, weights), as ``vectors`` makes it but
+        without scikit-learn's per-call machinery and a sparse matrix's set-up (which cost
+        more than the arithmetic for one short text): sublinear term frequencies times
+        IDF, each view l2-normalised, then the two."""
         indices: list[int] = []
         values: list[float] = []
         offset = 0
-        for vectoriser, doc in ((self._chars, char_doc), (self._words, word_doc)):
-            counts = Counter(self._analysers[id(vectoriser)](doc))
+        views = zip((self._chars, self._words), self._analysers, (char_doc, word_doc), strict=True)
+        for vectoriser, analyse, doc in views:
+            counts = Counter(analyse(doc))
             vocabulary, idf = vectoriser.vocabulary_, vectoriser.idf_
             found = [(vocabulary[t], n) for t, n in counts.items() if t in vocabulary]
             if found:
@@ -189,50 +191,71 @@ class Retriever:
         data = np.asarray(values, dtype=np.float32)
         if data.size:
             data /= np.linalg.norm(data)
-        order = np.argsort(indices)
-        return sparse.csr_matrix(
-            (data[order], np.asarray(indices, dtype=np.int64)[order], [0, len(indices)]),
-            shape=(1, offset),
-        )
+        return np.asarray(indices, dtype=np.int64), data
 
     def score_rows(self, rows: np.ndarray) -> Scores:
         """Scores of phrasings of the base itself (held out of this model)."""
         return self.score_vectors(self.matrix[rows], [self.texts[i] for i in rows])
 
+    def _score_one(self, char_doc: str, word_doc: str) -> Scores:
+        """``score_vectors`` for one question, on its n-grams' rows of the weights."""
+        indices, data = self.question_terms(char_doc, word_doc)
+        if isinstance(self._coef, np.ndarray):
+            dense = data @ self._coef[indices]
+        else:
+            dense = np.asarray(self._coef[indices].T @ data).ravel()
+        model = (dense + self._intercept)[None, :]
+        if not self.trained:
+            model = np.where(self._has_phrasings, model, -1.0)
+        nearest = np.zeros((1, self.n_entries), dtype=np.float32)
+        similar = np.zeros((1, self.n_entries), dtype=np.float32)
+        if self._texts and self.n_entries:
+            phrasings = self._by_feature[indices].T @ data  # cosine to every phrasing
+            row = (model[0], nearest[0], similar[0])
+            self._rerank(row[0], lambda columns: phrasings[columns], char_doc, *row[1:])
+        return Scores((model + SIMILARITY_WEIGHT * similar).astype(np.float32), nearest, similar)
+
     def score_vectors(self, vectors: sparse.csr_matrix, char_docs: Sequence[str]) -> Scores:
         """The model score of every entry; the nearest phrasing's cosine and the edit
         similarity for the ``RERANK`` best entries (0 for the rest), which are re-ranked."""
         n = vectors.shape[0]
-        if n == 1 and isinstance(self._coef, np.ndarray):
-            # One question: the rows of the weights its n-grams select, summed (cheaper than
-            # a sparse product's set-up for one short vector).
-            dense = (vectors.data @ self._coef[vectors.indices])[None, :]
-        else:
-            product = vectors @ self._coef
-            dense = product.toarray() if sparse.issparse(product) else np.asarray(product)
+        product = vectors @ self._coef
+        dense = product.toarray() if sparse.issparse(product) else np.asarray(product)
         model = dense + self._intercept
         if not self.trained:
             model = np.where(self._has_phrasings, model, -1.0)
         nearest = np.zeros((n, self.n_entries), dtype=np.float32)
         similar = np.zeros((n, self.n_entries), dtype=np.float32)
-        k = min(RERANK, self.n_entries)
-        if k and self._texts:
-            top = np.argpartition(-model, k - 1, axis=1)[:, :k]
+        if self._texts and self.n_entries:
             for row in range(n):
-                entries = [int(e) for e in top[row] if self._has_phrasings[e]]
-                if not entries:
-                    continue
-                spans = [(int(self._starts[e]), int(self._ends[e])) for e in entries]
-                columns = np.concatenate([np.arange(lo, hi) for lo, hi in spans])
-                bounds = np.cumsum([0] + [hi - lo for lo, hi in spans])[:-1]
-                if n == 1:
-                    selected = self._by_feature[vectors.indices]
-                    cosines = (selected.T @ vectors.data)[columns]
-                else:
-                    cosines = (self._rows[columns] @ vectors[row].T).toarray().ravel()
-                nearest[row, entries] = np.maximum.reduceat(cosines, bounds)
-                texts = [self._texts[c] for c in columns]
-                ratios = process.cdist([char_docs[row]], texts, scorer=fuzz.ratio, dtype=np.float32)
-                similar[row, entries] = np.maximum.reduceat(ratios[0], bounds) / 100.0
+                vector = vectors[row].T
+
+                def cosines(columns: np.ndarray, vector: sparse.spmatrix = vector) -> np.ndarray:
+                    return (self._rows[columns] @ vector).toarray().ravel()
+
+                self._rerank(model[row], cosines, char_docs[row], nearest[row], similar[row])
         model = model + SIMILARITY_WEIGHT * similar
         return Scores(model.astype(np.float32), nearest, similar)
+
+    def _rerank(
+        self,
+        model: np.ndarray,
+        cosines: Callable[[np.ndarray], np.ndarray],
+        char_doc: str,
+        nearest: np.ndarray,
+        similar: np.ndarray,
+    ) -> None:
+        """For one question's ``RERANK`` best entries, the nearest phrasing's cosine and
+        edit similarity, written into its rows ``nearest`` and ``similar``."""
+        k = min(RERANK, self.n_entries)
+        top = np.argpartition(-model, k - 1)[:k]
+        entries = [int(e) for e in top if self._has_phrasings[e]]
+        if not entries:
+            return
+        spans = [(int(self._starts[e]), int(self._ends[e])) for e in entries]
+        columns = np.concatenate([np.arange(lo, hi) for lo, hi in spans])
+        bounds = np.cumsum([0] + [hi - lo for lo, hi in spans])[:-1]
+        nearest[entries] = np.maximum.reduceat(cosines(columns), bounds)
+        texts = [t for lo, hi in spans for t in self._texts[lo:hi]]
+        ratios = process.cdist([char_doc], texts, scorer=fuzz.ratio, dtype=np.float32)
+        similar[entries] = np.maximum.reduceat(ratios[0], bounds) / 100.0

@@ -21,6 +21,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.curation.curator import ADD, CLI_ADMIN_ID, Curator, EditOutcome
 from bot.insights.questions import QuestionInsights
 from bot.stores.knowledge import KnowledgeStore
+from bot.stores.models import ModelFiles
 from bot.stores.question_log import QuestionLog
 from knowledge import KnowledgeError
 
@@ -63,7 +64,9 @@ def main(args: argparse.Namespace) -> int:
     store = None
     if args.action in ("add", "undo"):
         try:  # the edit is reloaded and assessed through a store, as in the bot
-            store = KnowledgeStore(settings.knowledge_dir)
+            store = KnowledgeStore(
+                settings.knowledge_dir, models=ModelFiles.in_data_dir(settings.data_dir)
+            )
         except KnowledgeError as error:
             print_problems(settings.knowledge_dir, error, sys.stderr)
             return 1

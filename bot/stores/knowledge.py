@@ -33,6 +33,7 @@ from pathlib import Path
 from bot.stores.isolated_load import DEFAULT_MEMORY_LIMIT, load_in_child
 from bot.texts import text
 from intents.formats import format_moment, format_number
+from intents.matcher import LearnedModels
 from intents.responder import Responder
 from knowledge import KnowledgeBase, KnowledgeError, Language, Problem
 from knowledge.diff import BaseDiff, KindDiff, diff_bases
@@ -146,15 +147,22 @@ class KnowledgeStore:
     """Holds the current ``Snapshot``; ``reload`` swaps it only for a fully valid base."""
 
     def __init__(
-        self, directory: Path | str, *, reload_memory_limit: int | None = DEFAULT_MEMORY_LIMIT
+        self,
+        directory: Path | str,
+        *,
+        reload_memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+        models: LearnedModels | None = None,
     ) -> None:
         """Load the base in ``directory``; raises ``KnowledgeError`` when it is broken.
 
         Reloads read the base in a child process limited to ``reload_memory_limit`` bytes
-        of address space; ``None`` reads it in this process instead.
+        of address space; ``None`` reads it in this process instead. ``models`` keeps what
+        was learned from a base (``bot.stores.models``), so an unchanged base is not
+        learned again at the next start.
         """
         self.directory = Path(directory)
         self.reload_memory_limit = reload_memory_limit
+        self.models = models
         self._reload_lock = threading.Lock()  # one reload at a time, whatever thread asks
         self._areload_lock = asyncio.Lock()  # waiting coroutines queue here, not in threads
         self._fingerprint = directory_fingerprint(self.directory)
@@ -179,7 +187,7 @@ class KnowledgeStore:
             kb = load_in_child(self.directory, memory_limit=self.reload_memory_limit)
         else:
             kb = load_knowledge(self.directory)
-        responder = Responder(kb)
+        responder = Responder(kb, self.models)
         return Snapshot(
             kb=kb,
             responder=responder,

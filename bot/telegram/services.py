@@ -16,6 +16,7 @@ from bot.curation.curator import Curator
 from bot.insights.questions import QuestionInsights
 from bot.stores.journal import UpdateJournal
 from bot.stores.knowledge import KnowledgeStore
+from bot.stores.models import ModelFiles
 from bot.stores.preferences import Preferences
 from bot.stores.question_log import QuestionLog
 from bot.telegram.conversations import Conversations
@@ -37,7 +38,9 @@ class Services:
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
-        store = KnowledgeStore(settings.knowledge_dir)  # KnowledgeError when broken
+        store = KnowledgeStore(  # KnowledgeError when broken
+            settings.knowledge_dir, models=ModelFiles.in_data_dir(settings.data_dir)
+        )
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         question_log = QuestionLog.in_directory(
             settings.data_dir, settings.analytics_retention_days
