@@ -80,6 +80,7 @@ class LanguageCues:
     markers: frozenset[str]
     asks: dict[str, Phrases]
     follow_up: Phrases
+    refers_back: Phrases
     future: Phrases
     present: Phrases
     people: Phrases
@@ -97,6 +98,7 @@ def cues() -> dict[str, LanguageCues]:
             markers=frozenset(fold(str(m), limit=None) for m in section.get("markers", ())),
             asks={kind: Phrases.of(section["asks"].get(kind, ())) for kind in ASK_KINDS},
             follow_up=Phrases.of(section.get("follow_up", ())),
+            refers_back=Phrases.of(section.get("refers_back", ())),
             future=Phrases.of(section.get("future", ())),
             present=Phrases.of(section.get("present", ())),
             people=Phrases.of(section.get("people", ())),

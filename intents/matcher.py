@@ -92,6 +92,8 @@ class Match:
     features: tuple[float, ...] = ()
     # The question's content words the base never uses, when they are most of them.
     unknown: tuple[str, ...] = ()
+    # All of its content words the base never uses, however few.
+    strange: tuple[str, ...] = ()
 
     @property
     def best(self) -> Candidate | None:
@@ -281,7 +283,7 @@ class Matcher:
                     " function words); a fact is never stated for it",
                 )
             )
-        unknown = self._unknown(analysis)
+        strange, unknown = self._unknown(analysis)
         if decision == ANSWER and unknown and sourced:
             decision = SUGGEST
             ruled.append(
@@ -304,6 +306,7 @@ class Matcher:
             decision,
             tuple(float(f) for f in features),
             unknown,
+            strange,
         )
 
     def ranked(self, analysis: Analysis, limit: int = MAX_SUGGESTIONS) -> tuple[Candidate, ...]:
@@ -326,9 +329,10 @@ class Matcher:
             remaining[best] = False
         return tuple(found)
 
-    def _unknown(self, analysis: Analysis) -> tuple[str, ...]:
-        """The question's content words the base never uses (not even misspelt), when they
-        are most of them: then the question is about something else.
+    def _unknown(self, analysis: Analysis) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The question's content words the base never uses (not even misspelt): all of
+        them, and the same when they are most of them (then the question is about
+        something else), else nothing.
 
         A kanji/kana run has no word boundaries: it is unknown when most of its character
         pairs, with the names and cue phrases in it taken out, occur nowhere in the base
@@ -357,7 +361,7 @@ class Matcher:
                 )
             ):
                 unknown.append(word)
-        return tuple(unknown) if 2 * len(unknown) > counted else ()
+        return tuple(unknown), tuple(unknown) if 2 * len(unknown) > counted else ()
 
     def _unknown_run(self, run: str, analysis: Analysis) -> bool | None:
         """Whether a kanji/kana run is unknown; None when nothing is left of it but names."""

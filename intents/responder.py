@@ -274,10 +274,10 @@ class Responder:
         if (
             context.last_question
             and not (chatting and match.decision == DECIDED_ANSWER)
-            and not match.unknown
+            and not match.strange
         ):
-            # A fragment mostly of words the base never uses ("and the rent there?") is
-            # about something else, whatever the previous question was.
+            # A fragment with a word the base never uses ("and the rent there?", "wie hoch
+            # ist die Gewerbesteuer dort?") asks about that, not the previous question again.
             combined = self._follow_up(
                 analysis, context, language, match.decision == DECIDED_ANSWER
             )
@@ -348,7 +348,8 @@ class Responder:
         short = len(tokens) <= FOLLOW_UP_WORDS and (
             not fragment.folded or len(fragment.folded) <= FOLLOW_UP_WORDS * 8
         )
-        if not (explicit or short) or (answered and not explicit):
+        refers_back = table is not None and table.refers_back.found_in(fragment.folded, tokens)
+        if not (explicit or short or refers_back) or (answered and not explicit):
             # A question answered on its own, with no "and …?" or "what about …?" to say
             # that it continues, is a question of its own.
             return None

@@ -163,6 +163,39 @@ def test_a_short_question_answered_on_its_own_is_not_a_follow_up(
     assert after.explanation is not None and after.explanation["follow_up"] is None
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Where was the seminar?", "how many people were there?"),
+        ("Wo fand das Seminar statt?", "Wie viele Leute waren da?"),
+    ],
+)
+def test_a_word_pointing_back_continues_the_previous_question(
+    responder: Responder, first: str, second: str
+) -> None:
+    assert not responder.reply(second).answered  # alone it does not say which people
+    after = responder.reply(second, context=responder.reply(first).context)
+    assert after.answered and after.entry == "seminar-attendance"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("How many Japanese live in Düsseldorf?", "and what is the trade tax there?"),
+        ("Wie viele Japaner leben in Düsseldorf?", "Wie hoch ist die Gewerbesteuer dort?"),
+        ("デュッセルドルフには日本人が何人住んでいますか？", "そこの法人税率は？"),
+    ],
+)
+def test_a_follow_up_about_something_the_base_never_names_is_not_answered(
+    responder: Responder, first: str, second: str
+) -> None:
+    previous = responder.reply(first)
+    assert previous.answered
+    after = responder.reply(second, context=previous.context)
+    assert not after.answered
+    assert figure(responder, previous.entry, previous.language) not in after.text
+
+
 def test_an_analysis_is_kept_until_forgotten(responder: Responder) -> None:
     analyser = responder.analyser
     first = analyser.analyse("How many Japanese companies are in NRW?", "en")
