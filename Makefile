@@ -12,14 +12,14 @@ setup: $(STAMP)
 # itself is installed on top without resolving anything again.
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(PY) -m pip install -qq --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install -qq --disable-pip-version-check --require-hashes -r requirements.lock
+	@$(PY) -m pip install -qq --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
 # Re-resolve the lock after a change of pyproject.toml (uv is only needed for this).
 lock: $(STAMP)
-	@$(PY) -m pip install --quiet --disable-pip-version-check uv
+	@$(PY) -m pip install -qq --disable-pip-version-check uv
 	@$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
 
 run: $(STAMP)
