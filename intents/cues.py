@@ -18,7 +18,8 @@ DATA = Path(__file__).with_name("data") / "cues.yaml"
 # Kinds of answer a question may ask for.
 COUNT, PERSON, PLACE, TIME, LIST, YESNO = "count", "person", "place", "time", "list", "yesno"
 DESCRIBE = "describe"  # "tell me about X"
-ASK_KINDS = (COUNT, PERSON, PLACE, TIME, LIST, YESNO, DESCRIBE)
+QUOTE = "quote"  # what someone said: "what did X say", "Zitat", 発言
+ASK_KINDS = (COUNT, PERSON, PLACE, TIME, LIST, YESNO, DESCRIBE, QUOTE)
 # What is counted is also recognised misspelt ("compnies", "residnets"): words this long,
 # within rapidfuzz's ratio 85 of a cue word (one letter dropped or swapped in eight).
 FUZZY_CUE_CHARS = 6

@@ -1,0 +1,72 @@
+"""The cue words of data/cues.yaml: what a question asks for, and words pointing back."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.cues import COUNT, PERSON, QUOTE, asked_kinds, cues
+from intents.text import fold, words
+
+
+def asks(question: str, language: str) -> frozenset[str]:
+    folded = fold(question)
+    return asked_kinds(folded, words(folded), language)
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("What did the mayor say about the city?", "en"),
+        ("Any statement from the minister?", "en"),
+        ("Wie hat sich die Geschäftsführerin geäußert?", "de"),
+        ("Gibt es ein Zitat von ihm?", "de"),
+        ("市長の発言を教えてください", "ja"),
+        ("大臣はどんなコメントをしましたか", "ja"),
+    ],
+)
+def test_what_someone_said_is_asked_for_in_every_language(question: str, language: str) -> None:
+    assert QUOTE in asks(question, language)
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "kind"),
+    [
+        ("Who is the mayor?", "en", PERSON),
+        ("Wer leitet die Agentur?", "de", PERSON),
+        ("How many firms are there?", "en", COUNT),
+    ],
+)
+def test_other_questions_do_not_ask_for_a_quote(question: str, language: str, kind: str) -> None:
+    found = asks(question, language)
+    assert kind in found and QUOTE not in found
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "counts"),
+    [
+        ("Where can I find the source of the figures?", "en", False),
+        ("Quelle der Zahlen?", "de", False),
+        ("I'd like the figure for firms in the region.", "en", True),
+        ("Haben Sie Zahlen zu Firmen?", "de", True),
+    ],
+)
+def test_figures_ask_for_a_count_only_as_the_figure_for_something(
+    question: str, language: str, counts: bool
+) -> None:
+    assert (COUNT in asks(question, language)) is counts
+
+
+@pytest.mark.parametrize(
+    ("fragment", "language", "points_back"),
+    [
+        ("how many people were there?", "en", True),
+        ("and what did he say?", "en", True),
+        ("wie viele Leute waren da?", "de", True),
+        ("そこには何人来ましたか？", "ja", True),
+        ("how many companies are in Ohio?", "en", False),
+        ("wie viele Firmen gibt es in Köln?", "de", False),
+    ],
+)
+def test_words_pointing_back(fragment: str, language: str, points_back: bool) -> None:
+    folded = fold(fragment)
+    assert cues()[language].refers_back.found_in(folded, words(folded)) is points_back
