@@ -13,6 +13,7 @@ and, given a store of learned models (``LearnedModels``), once across processes.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -148,6 +149,11 @@ class Matcher:
         cjk_texts += [fold(n, limit=None) for e in kb.entities.values() for n in e.all_names()]
         self._cjk_pairs = frozenset(
             text_[i : i + 2] for text_ in cjk_texts if has_cjk(text_) for i in range(len(text_) - 1)
+        )
+        # Katakana words (loanwords, names) as wholes: their character pairs are shared by
+        # unrelated words (レストラン's pairs all occur in other words).
+        self._katakana_text = "\n".join(
+            word for text_ in cjk_texts for word in _KATAKANA_WORD.findall(text_)
         )
         # Typos are looked for among the words of the question's own language ("winter" is
         # not a typo of German "hinter").
@@ -368,12 +374,19 @@ class Matcher:
         pieces = [run]
         for surface in sorted((m.surface for m in analysis.mentions), key=len, reverse=True):
             pieces = [part for piece in pieces for part in piece.split(surface)]
-        pairs = [p[i : i + 2] for p in pieces for i in range(len(p) - 1)]
-        pairs = [pair for pair in pairs if has_cjk(pair)]
-        if not pairs:
+        # Katakana words are judged whole (known when some word of the base holds them);
+        # the rest by its pairs of characters. Pairs of hiragana alone are particles and
+        # endings (の, はい, ですか), which every base has, so they do not count.
+        units: list[bool] = []
+        rest: list[str] = []
+        for piece in pieces:
+            units += [w in self._katakana_text for w in _KATAKANA_WORD.findall(piece)]
+            rest += _KATAKANA_WORD.split(piece)
+        pairs = [p[i : i + 2] for p in rest for i in range(len(p) - 1)]
+        units += [pair in self._cjk_pairs for pair in pairs if _CONTENT_SCRIPT.search(pair)]
+        if not units:
             return None
-        strange = [pair for pair in pairs if pair not in self._cjk_pairs]
-        return 2 * len(strange) > len(pairs)
+        return 2 * units.count(False) > len(units)
 
     def _eligible(
         self, analysis: Analysis, model_scores: np.ndarray
@@ -443,6 +456,10 @@ class Matcher:
         )
 
 
+# A katakana word: two or more katakana (with the prolonged sound mark and middle dot).
+_KATAKANA_WORD = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff]{2,}")
+# Kanji and katakana (with its prolonged sound mark): the scripts of content words.
+_CONTENT_SCRIPT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30a0-\u30ff\u31f0-\u31ff]")
 # Rebuilt from the base on restore: the base holds read-only views, the analyser a cache.
 _NOT_LEARNED = frozenset({"kb", "analyser"})
 _CACHE: OrderedDict[str, Matcher] = OrderedDict()

@@ -69,6 +69,23 @@ def test_declines_what_the_base_does_not_cover(responder: Responder, question: s
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "デュッセルドルフにある日本人向けの病院を教えてください",  # hospitals
+        "NRWの日本人向け幼稚園は何か所ありますか",  # kindergartens
+        "デュッセルドルフの日本食レストランのおすすめは？",  # restaurants (katakana)
+    ],
+)
+def test_japanese_about_something_the_base_never_names_is_declined(
+    responder: Responder, question: str
+) -> None:
+    reply = responder.reply(question)
+    assert not reply.answered
+    for entry in ("residents-duesseldorf", "residents-nrw", "companies-duesseldorf"):
+        assert figure(responder, entry, "ja") not in reply.text
+
+
+@pytest.mark.parametrize(
     ("question", "company"),
     [
         ("Is Toyota in NRW?", "toyota"),
