@@ -562,9 +562,8 @@ def run() -> list[Row]:
         f" restart: load {warm_load:.2f} s + restore {warm_learn:.2f} s"
     )
     rows.append(Row("10k x 5 base: load (YAML + validation)", cold_load, 10.0, "s", True))
-    rows.append(
-        Row("10k x 5 base: first start, learn (index, scorers, calibration)", cold_learn, 0, "s", True)
-    )
+    learn_label = "10k x 5 base: first start, learn (index, scorers, calibration)"
+    rows.append(Row(learn_label, cold_learn, 0, "s", True))
     rows.append(
         Row(
             "10k x 5 base: restart, load + learned model",
