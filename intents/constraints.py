@@ -13,8 +13,8 @@ places its facts are scoped to, and what its own phrasings name in at least
 
 The same rule covers what is counted: a question that counts people is not answered by
 an entry whose phrasings count companies, and the other way round; a question that asks
-"how many" is not answered by an entry that states no number; a question about the future
-is not answered from dated facts.
+"how many" is not answered by an entry that states no number, nor "when" by one that states
+a number and no date; a question about the future is not answered from dated facts.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from intents.analysis import Analysis
+from intents.cues import TIME as TIME_ASKED
 from intents.names import KIND_FAMILY, NATIONALITY, PLACE, TIME, year_ref
 from knowledge import Entry, KnowledgeBase
 
@@ -38,6 +39,7 @@ COUNT_MAJORITY = 0.5
 OTHER_NAME = "other_name"
 COUNTS_OTHER = "counts_other"
 NO_NUMBER = "no_number"
+NO_DATE = "no_date"
 FUTURE = "future"
 NARROWER = "narrower"
 UNSAID = "unsaid"  # not a rule-out: the question does not say which of two it means
@@ -52,6 +54,7 @@ class Coverage:
     # families that most of its phrasings name: its figure is about that subgroup
     required: frozenset[str] = frozenset()
     has_number: bool = False
+    has_date: bool = False  # one of its facts is a date (an event's day)
     sourced: bool = False  # rests on facts or quotes (small talk does not)
     dated: bool = False  # rests on facts, which describe a moment
 
@@ -78,6 +81,7 @@ def entry_coverage(kb: KnowledgeBase, entry: Entry, phrasings: Sequence[Analysis
         if entity is not None:
             covers.setdefault(KIND_FAMILY.get(entity.kind, entity.kind), set()).add(entity_id)
     numbers = False
+    dates = False
     dated = False
     sourced = bool(entry.facts or entry.quotes)
     for fact_id in entry.facts:
@@ -95,6 +99,7 @@ def entry_coverage(kb: KnowledgeBase, entry: Entry, phrasings: Sequence[Analysis
         numbers = numbers or (
             isinstance(fact.value, int | float) and not isinstance(fact.value, bool)
         )
+        dates = dates or (isinstance(fact.value, str) and fact.value[:4].isdigit())
         dated = True
     named: dict[tuple[str, str], int] = {}
     people = organisations = counting = 0
@@ -123,7 +128,13 @@ def entry_coverage(kb: KnowledgeBase, entry: Entry, phrasings: Sequence[Analysis
         elif organisations / counting > COUNT_MAJORITY:
             counts = "organisations"
     return Coverage(
-        {k: frozenset(v) for k, v in covers.items()}, counts, required, numbers, sourced, dated
+        {k: frozenset(v) for k, v in covers.items()},
+        counts,
+        required,
+        numbers,
+        dates,
+        sourced,
+        dated,
     )
 
 
@@ -183,6 +194,14 @@ def rule_out(
         return RuledOut(
             entry_id, FUTURE, "the question asks about the future; the entry's facts are dated"
         )
+    if (
+        TIME_ASKED in analysis.asks
+        and coverage.has_number
+        and not coverage.has_date
+        and not analysis.counting
+    ):
+        # "When is the festival in Springfield?" is not answered by how many live there.
+        return RuledOut(entry_id, NO_DATE, "the question asks when; the entry states a number")
     if analysis.counting and not coverage.has_number and coverage.sourced:
         return RuledOut(
             entry_id, NO_NUMBER, "the question asks how many; the entry states no number"

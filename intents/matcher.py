@@ -152,6 +152,9 @@ class Matcher:
         )
         # Katakana words (loanwords, names) as wholes: their character pairs are shared by
         # unrelated words (レストラン's pairs all occur in other words).
+        self._kanji = frozenset(
+            ch for text_ in cjk_texts if has_cjk(text_) for ch in text_ if _KANJI.match(ch)
+        )
         self._katakana_text = "\n".join(
             word for text_ in cjk_texts for word in _KATAKANA_WORD.findall(text_)
         )
@@ -384,6 +387,9 @@ class Matcher:
             rest += _KATAKANA_WORD.split(piece)
         pairs = [p[i : i + 2] for p in rest for i in range(len(p) - 1)]
         units += [pair in self._cjk_pairs for pair in pairs if _CONTENT_SCRIPT.search(pair)]
+        # A kanji left alone beside names (祭 of 日本祭) that the base never writes is a word
+        # of its own; one the base writes says little (a kanji is part of many words).
+        units += [False for p in rest if len(p) == 1 and _KANJI.match(p) and p not in self._kanji]
         if not units:
             return None
         return 2 * units.count(False) > len(units)
@@ -458,6 +464,7 @@ class Matcher:
 
 # A katakana word: two or more katakana (with the prolonged sound mark and middle dot).
 _KATAKANA_WORD = re.compile(r"[\u30a0-\u30ff\u31f0-\u31ff]{2,}")
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Kanji and katakana (with its prolonged sound mark): the scripts of content words.
 _CONTENT_SCRIPT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30a0-\u30ff\u31f0-\u31ff]")
 # Rebuilt from the base on restore: the base holds read-only views, the analyser a cache.

@@ -7,11 +7,13 @@ files and the learning code, and ``intents.matcher.learning_key`` names both; so
 ``bot console`` and ``bot curate`` share what any of them learned, in
 ``DATA_DIR/models/<key>.pickle``. Restoring takes 0.07 s for the shipped base.
 
-A file holds the SHA-256 of its payload and then the payload (a pickle). A file whose
-digest does not match (a write cut short, a full disk) is deleted and learned again; it is
-never unpickled. Pickle runs code when it loads, so the directory is the bot's own (mode
-0700, files 0600): whoever can write there can already change the bot's data. Only the
-``KEEP`` most recently used files stay, so the folder does not grow with every edit.
+A file holds the payload (a pickle) and then its SHA-256. The pickle is streamed to the
+file through the hash and read back through a view, so the model is never held twice as
+bytes (16 MB for the shipped base). A file whose digest does not match (a write cut short,
+a full disk) is deleted and learned again; it is never unpickled. Pickle runs code when
+it loads, so the directory is the bot's own (mode 0700, files 0600): whoever can write
+there can already change the bot's data. Only the ``KEEP`` most recently used files
+stay, so the folder does not grow with every edit.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,18 @@ log = logging.getLogger(__name__)
 KEEP = 3
 _DIGEST = hashlib.sha256().digest_size
 _SUFFIX = ".pickle"
+
+
+class _Hashing:
+    """A binary file that hashes what is written to it."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self.out.write(data)
 
 
 class ModelFiles:
@@ -55,8 +69,9 @@ class ModelFiles:
             data = path.read_bytes()
         except OSError:
             return None
-        digest, payload = data[:_DIGEST], data[_DIGEST:]
-        if hashlib.sha256(payload).digest() != digest:
+        view = memoryview(data)
+        payload, digest = view[:-_DIGEST], view[-_DIGEST:]
+        if len(data) <= _DIGEST or hashlib.sha256(payload).digest() != digest:
             log.warning("learned model %s is damaged; it is learned again", path.name)
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -77,13 +92,13 @@ class ModelFiles:
         answers from the model in memory either way)."""
         path = self._path(key)
         try:
-            payload = pickle.dumps(learned, protocol=pickle.HIGHEST_PROTOCOL)
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             try:
                 with os.fdopen(handle, "wb") as out:
-                    out.write(hashlib.sha256(payload).digest())
-                    out.write(payload)
+                    hashing = _Hashing(out)
+                    pickle.dump(learned, hashing, protocol=pickle.HIGHEST_PROTOCOL)
+                    out.write(hashing.digest.digest())
                     out.flush()
                     os.fsync(out.fileno())
                 os.chmod(temporary, 0o600)

@@ -74,6 +74,7 @@ def test_declines_what_the_base_does_not_cover(responder: Responder, question: s
         "デュッセルドルフにある日本人向けの病院を教えてください",  # hospitals
         "NRWの日本人向け幼稚園は何か所ありますか",  # kindergartens
         "デュッセルドルフの日本食レストランのおすすめは？",  # restaurants (katakana)
+        "NRWの日本祭りはいつですか？",  # a festival: 祭 alone beside the names
     ],
 )
 def test_japanese_about_something_the_base_never_names_is_declined(
@@ -83,6 +84,28 @@ def test_japanese_about_something_the_base_never_names_is_declined(
     assert not reply.answered
     for entry in ("residents-duesseldorf", "residents-nrw", "companies-duesseldorf"):
         assert figure(responder, entry, "ja") not in reply.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When is the Japanese festival in Düsseldorf held?",
+        "Wann findet das Japanfest in NRW statt?",
+        "デュッセルドルフの日本デーは何月何日ですか？",
+    ],
+)
+def test_when_is_never_answered_with_a_count(responder: Responder, question: str) -> None:
+    reply = responder.reply(question)
+    assert not reply.answered
+    ruled = (reply.explanation or {}).get("ruled_out", [])
+    assert any(r["reason"] == "no_date" for r in ruled), ruled
+    for entry in ("residents-duesseldorf", "companies-duesseldorf", "companies-nrw"):
+        assert figure(responder, entry, reply.language) not in reply.text
+
+
+def test_when_still_finds_the_date(responder: Responder) -> None:
+    reply = responder.reply("When was the seminar?")
+    assert reply.answered and reply.entry == "seminar-date"
 
 
 @pytest.mark.parametrize(
