@@ -43,8 +43,8 @@ GATES = {
     # in scope (en / de / ja) and 100 / 100 / 100 % declined on the 483 cases, 107 of
     # them written for issue 10 before it was built. The gate guards what is reached.
     "shipped base, dev set": (SHIPPED_KNOWLEDGE_DIR, DEV, 93.0, 97.0),
-    # heldout: 96.3 / 96.3 / 96.7 % in scope, 100 / 85.7 / 85.7 % declined (7 a language)
-    "shipped base, held-out set": (SHIPPED_KNOWLEDGE_DIR, HELDOUT, 94.0, 85.0),
+    # heldout: 96.3 / 96.3 / 96.7 % in scope, 100 / 100 / 100 % declined (7 a language)
+    "shipped base, held-out set": (SHIPPED_KNOWLEDGE_DIR, HELDOUT, 94.0, 97.0),
     # measured: 51.7 % in scope (most of the rest are "did you mean" with the right entry
     # first; five phrasings an entry calibrate cautiously), 84.0 % declined
     "other base (coworking FAQ, en)": (
