@@ -72,6 +72,7 @@ MAX_QUESTIONS = 3
 # A message this short (in words; kanji/kana: characters / 3) may refer back to the
 # previous question even without "and" or "what about": "Ohio?", "in Köln?".
 FOLLOW_UP_WORDS = 4
+PERSON_ENTITY = "person"  # the entity kind of people (knowledge/README.md)
 
 
 def _nothing_said(text_: str) -> bool:
@@ -382,6 +383,10 @@ class Responder:
             subject = [m.surface for m in previous.mentions if m.surface not in dropped]
             named = [m.surface for m in previous.mentions]
             subject += [w for w in previous.content if not any(w in s for s in named)]
+            if refers_back and not fragment.mentions:
+                # "who is he?" after the mayor's quote: "he" is the one person the previous
+                # answer was about, whatever the previous question called him.
+                subject += self._person_of(context.last_entry, previous.language or language)
             if fragment.counting and not (fragment.counts_people or fragment.counts_organisations):
                 # "how many in Iowa?" still counts what was counted before
                 subject += self._counted_words(previous)
@@ -428,6 +433,19 @@ class Responder:
                 counts_people=False,
             )
         return combined
+
+    def _person_of(self, entry_id: str | None, language: Language) -> list[str]:
+        """The name of the one person an entry is about ([] for none or several)."""
+        entry = self.kb.entries.get(entry_id or "")
+        people = [
+            self.kb.entities[e]
+            for e in (entry.entities if entry else ())
+            if e in self.kb.entities and self.kb.entities[e].kind == PERSON_ENTITY
+        ]
+        if len(people) != 1:
+            return []
+        names = people[0].name
+        return [names.get(language) or next(iter(names.values()), "")] if names else []
 
     @staticmethod
     def _counted_words(analysis: Analysis) -> list[str]:

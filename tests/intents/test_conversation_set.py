@@ -36,11 +36,11 @@ def test_the_conversation_set_holds_its_gates(outcomes) -> None:  # type: ignore
     result = conversation_figures(outcomes)
     passed, total = result[SMALL_TALK_CASES]
     # Issue 11's target is 95 % of small talk recognised (measured 95.8 %) and 95 % of
-    # the chatty and several-question messages answered in full (measured 92.7 / 95.5 %,
-    # 95.2 % of all 145): the gates guard what is reached.
+    # the chatty and several-question messages answered in full (measured 95.1 / 95.5 %,
+    # 95.9 % of all 145): the gates guard what is reached.
     assert total >= 60 and 100 * passed / total >= 93.0, result
     passed, total = result["all"]
-    assert 100 * passed / total >= 93.0, result
+    assert 100 * passed / total >= 95.0, result
     assert [o.case.question for o in outcomes if o.states_figure] == []
 
 

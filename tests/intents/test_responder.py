@@ -219,6 +219,22 @@ def test_a_word_pointing_back_continues_the_previous_question(
 
 
 @pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ("What did the mayor say?", "ok and who is he?", "who-is-geisel"),
+        ("Who heads NRW.INVEST?", "and what did she say?", "quote-wassner"),
+    ],
+)
+def test_a_pronoun_is_the_person_the_previous_answer_was_about(
+    responder: Responder, first: str, second: str, expected: str
+) -> None:
+    previous = responder.reply(first)
+    assert previous.answered
+    after = responder.reply(second, context=previous.context)
+    assert after.answered and after.entry == expected
+
+
+@pytest.mark.parametrize(
     ("first", "second"),
     [
         ("How many Japanese live in Düsseldorf?", "and what is the trade tax there?"),
