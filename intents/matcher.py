@@ -63,6 +63,9 @@ CANDIDATES = 12
 # "whether" (two changes in seven letters).
 FUZZY_WORD_CHARS = 5
 LONG_WORD_CHARS = 9
+# The shortest part of a compound looked for ("Zentrum" yes, "um" no): four letters, the
+# shortest German noun stems that compound freely (Haus, Amt, Land with a letter more).
+MIN_COMPOUND_PART = 4
 
 
 @lru_cache(maxsize=1)
@@ -360,7 +363,7 @@ class Matcher:
                     unknown.append(word)
                 continue
             counted += 1
-            if word not in self.vocabulary and not (
+            if word not in self.vocabulary and not self._compound_of_known(word) and not (
                 len(word) >= FUZZY_WORD_CHARS
                 and process.extractOne(
                     word,
@@ -371,6 +374,20 @@ class Matcher:
             ):
                 unknown.append(word)
         return tuple(unknown), tuple(unknown) if 2 * len(unknown) > counted else ()
+
+    def _compound_of_known(self, word: str) -> bool:
+        """A long word made of two words the base uses, with or without a linking "s"
+        ("Unternehmens|vertreter", "Innovations|zentrum"): compounds are written as one
+        word in German, and the base may have used their parts apart."""
+        if len(word) < LONG_WORD_CHARS:
+            return False
+        for cut in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_PART + 1):
+            head, tail = word[:cut], word[cut:]
+            if tail in self.vocabulary and (
+                head in self.vocabulary or (head.endswith("s") and head[:-1] in self.vocabulary)
+            ):
+                return True
+        return False
 
     def _unknown_run(self, run: str, analysis: Analysis) -> bool | None:
         """Whether a kanji/kana run is unknown; None when nothing is left of it but names."""

@@ -34,6 +34,8 @@ def test_what_someone_said_is_asked_for_in_every_language(question: str, languag
         ("Who is the mayor?", "en", PERSON),
         ("Wer leitet die Agentur?", "de", PERSON),
         ("How many firms are there?", "en", COUNT),
+        ("whos the mayor", "en", PERSON),
+        ("日本人は何万人くらいですか", "ja", COUNT),
     ],
 )
 def test_other_questions_do_not_ask_for_a_quote(question: str, language: str, kind: str) -> None:

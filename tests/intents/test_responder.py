@@ -108,6 +108,15 @@ def test_when_still_finds_the_date(responder: Responder) -> None:
     assert reply.answered and reply.entry == "seminar-date"
 
 
+def test_a_compound_of_words_the_base_uses_is_no_unknown_word(responder: Responder) -> None:
+    # "Konzernvertreter" is in no phrasing; "Konzern" and "Vertreter" are words of the base.
+    match = responder.matcher.match(
+        responder.analyser.analyse("Welche Konzernvertreter und Zahnärzte kamen?", "de")
+    )
+    assert "zahnarzte" in match.strange
+    assert "konzernvertreter" not in match.strange
+
+
 @pytest.mark.parametrize(
     ("question", "company"),
     [
