@@ -363,13 +363,17 @@ class Matcher:
                     unknown.append(word)
                 continue
             counted += 1
-            if word not in self.vocabulary and not self._compound_of_known(word) and not (
-                len(word) >= FUZZY_WORD_CHARS
-                and process.extractOne(
-                    word,
-                    self._vocabulary_lists.get(analysis.language or "", self._vocabulary_list),
-                    scorer=Levenshtein.distance,
-                    score_cutoff=2 if len(word) >= LONG_WORD_CHARS else 1,
+            if (
+                word not in self.vocabulary
+                and not self._compound_of_known(word)
+                and not (
+                    len(word) >= FUZZY_WORD_CHARS
+                    and process.extractOne(
+                        word,
+                        self._vocabulary_lists.get(analysis.language or "", self._vocabulary_list),
+                        scorer=Levenshtein.distance,
+                        score_cutoff=2 if len(word) >= LONG_WORD_CHARS else 1,
+                    )
                 )
             ):
                 unknown.append(word)
