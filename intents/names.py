@@ -254,6 +254,12 @@ class NameFinder:
                 # "the prime minister": a person, and not one of the base's
                 self._add(key, _Name(f"world:role-{key}", PERSON))
         self._cjk_keys = sorted(self._cjk, key=len, reverse=True)
+        # Keys by their first character, each with its rank in that order: a text is
+        # searched only for the keys that can start in it (hundreds of place names in
+        # katakana, of which a question holds a few characters' worth).
+        self._cjk_by_first: dict[str, list[tuple[int, str]]] = {}
+        for rank, key in enumerate(self._cjk_keys):
+            self._cjk_by_first.setdefault(key[0], []).append((rank, key))
         # Misspelt katakana ("ドュッセルドルフ") is looked for among the base's own names.
         self._fuzzy_katakana = sorted(
             k
@@ -327,7 +333,10 @@ class NameFinder:
         if has_cjk(folded):
             compact = "".join(folded.split())
             taken = [False] * len(compact)
-            for key in self._cjk_keys:
+            candidates = sorted(
+                pair for ch in set(compact) for pair in self._cjk_by_first.get(ch, ())
+            )
+            for _, key in candidates:
                 start = compact.find(key)
                 while start >= 0:
                     end = start + len(key)

@@ -215,6 +215,32 @@ class Retriever:
             self._rerank(row[0], lambda columns: phrasings[columns], char_doc, *row[1:])
         return Scores((model + SIMILARITY_WEIGHT * similar).astype(np.float32), nearest, similar)
 
+    def score_few(self, char_docs: Sequence[str], word_docs: Sequence[str]) -> Scores:
+        """``_score_one`` for a few questions at once (a message's sentences): the rows of
+        the weights and of the phrasings' n-grams are gathered once for all of them, then
+        each question is re-ranked on its own."""
+        terms = [self.question_terms(c, w) for c, w in zip(char_docs, word_docs, strict=True)]
+        n = len(terms)
+        union = np.unique(np.concatenate([indices for indices, _ in terms]))
+        questions = np.zeros((n, len(union)), dtype=np.float32)
+        for row, (indices, data) in enumerate(terms):
+            questions[row, np.searchsorted(union, indices)] = data
+        if isinstance(self._coef, np.ndarray):
+            dense = questions @ self._coef[union]
+        else:
+            dense = np.asarray(self._coef[union].T @ questions.T).T
+        model = dense + self._intercept
+        if not self.trained:
+            model = np.where(self._has_phrasings, model, -1.0)
+        nearest = np.zeros((n, self.n_entries), dtype=np.float32)
+        similar = np.zeros((n, self.n_entries), dtype=np.float32)
+        if self._texts and self.n_entries:
+            phrasings = np.asarray(self._by_feature[union].T @ questions.T).T  # n x phrasings
+            for row in range(n):
+                reranked = (nearest[row], similar[row])
+                self._rerank(model[row], phrasings[row].__getitem__, char_docs[row], *reranked)
+        return Scores((model + SIMILARITY_WEIGHT * similar).astype(np.float32), nearest, similar)
+
     def score_vectors(self, vectors: sparse.csr_matrix, char_docs: Sequence[str]) -> Scores:
         """The model score of every entry; the nearest phrasing's cosine and the edit
         similarity for the ``RERANK`` best entries (0 for the rest), which are re-ranked."""

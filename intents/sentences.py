@@ -53,14 +53,17 @@ def split_questions(
     - at a comma that one follows ("how many in Ohio, how many in Iowa?");
     - at an ideographic comma (、) that a question phrase follows (「何人来て、誰が主催…」).
     """
-    pattern = _cut_pattern(_ordered(conjunctions), _ordered(starters), _ordered(cjk_starters))
+    pattern = _cut_pattern(
+        _ordered(tuple(conjunctions)), _ordered(tuple(starters)), _ordered(tuple(cjk_starters))
+    )
     if pattern is None:
         return [sentence]
     parts = [p.strip() for p in pattern.split(sentence) if p and p.strip()]
     return parts or [sentence]
 
 
-def _ordered(phrases: Iterable[str]) -> tuple[str, ...]:
+@lru_cache(maxsize=32)
+def _ordered(phrases: tuple[str, ...]) -> tuple[str, ...]:
     """Longest first (so "wie viele" wins over "wie"), empty ones dropped: hashable, so
     the pattern for one set of cue words is built once."""
     return tuple(sorted({p for p in phrases if p}, key=lambda p: (-len(p), p)))
