@@ -204,11 +204,7 @@ class Retriever:
             dense = data @ self._coef[indices]
         else:
             dense = np.asarray(self._coef[indices].T @ data).ravel()
-        model = (dense + self._intercept)[None, :]
-        if not self.trained:
-            model = np.where(self._has_phrasings, model, -1.0)
-        nearest = np.zeros((1, self.n_entries), dtype=np.float32)
-        similar = np.zeros((1, self.n_entries), dtype=np.float32)
+        model, nearest, similar = self._score_rows(dense[None, :])
         if self._texts and self.n_entries:
             phrasings = self._by_feature[indices].T @ data  # cosine to every phrasing
             row = (model[0], nearest[0], similar[0])
@@ -229,11 +225,7 @@ class Retriever:
             dense = questions @ self._coef[union]
         else:
             dense = np.asarray(self._coef[union].T @ questions.T).T
-        model = dense + self._intercept
-        if not self.trained:
-            model = np.where(self._has_phrasings, model, -1.0)
-        nearest = np.zeros((n, self.n_entries), dtype=np.float32)
-        similar = np.zeros((n, self.n_entries), dtype=np.float32)
+        model, nearest, similar = self._score_rows(dense)
         if self._texts and self.n_entries:
             phrasings = np.asarray(self._by_feature[union].T @ questions.T).T  # n x phrasings
             for row in range(n):
@@ -247,11 +239,7 @@ class Retriever:
         n = vectors.shape[0]
         product = vectors @ self._coef
         dense = product.toarray() if sparse.issparse(product) else np.asarray(product)
-        model = dense + self._intercept
-        if not self.trained:
-            model = np.where(self._has_phrasings, model, -1.0)
-        nearest = np.zeros((n, self.n_entries), dtype=np.float32)
-        similar = np.zeros((n, self.n_entries), dtype=np.float32)
+        model, nearest, similar = self._score_rows(dense)
         if self._texts and self.n_entries:
             for row in range(n):
                 vector = vectors[row].T
@@ -262,6 +250,16 @@ class Retriever:
                 self._rerank(model[row], cosines, char_docs[row], nearest[row], similar[row])
         model = model + SIMILARITY_WEIGHT * similar
         return Scores(model.astype(np.float32), nearest, similar)
+
+    def _score_rows(self, dense: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The model's rows for ``dense`` (questions x entries, before the intercept), with
+        entries that have no phrasing kept last when nothing was trained, and the blank
+        rows of nearest-phrasing cosine and edit similarity that re-ranking fills in."""
+        model = dense + self._intercept
+        if not self.trained:
+            model = np.where(self._has_phrasings, model, -1.0)
+        blank = np.zeros(model.shape, dtype=np.float32)
+        return model, blank, blank.copy()
 
     def _rerank(
         self,
