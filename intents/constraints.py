@@ -10,6 +10,10 @@ a country of origin.
 What an entry covers is taken from the base, never from code: the entities it lists, the
 places its facts are scoped to, and what its own phrasings name in at least
 ``MIN_PHRASINGS`` of them (one phrasing may name a place in passing: "we're a Tokyo firm").
+An entry that states no number and covers a place may also answer for the places the
+base says lie ``within`` it (``widen``): what the source says of a state's workforce holds
+for its cities, where the state's count of anything is not the city's. The matcher reads a
+question that wide only when nothing answers it read narrowly.
 
 The same rule covers what is counted: a question that counts people is not answered by
 an entry whose phrasings count companies, and the other way round; a question that asks
@@ -57,6 +61,8 @@ class Coverage:
     has_date: bool = False  # one of its facts is a date (an event's day)
     sourced: bool = False  # rests on facts or quotes (small talk does not)
     dated: bool = False  # rests on facts, which describe a moment
+    # places that lie within the places it covers, when it states no number (see ``widen``)
+    within: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +127,9 @@ def entry_coverage(kb: KnowledgeBase, entry: Entry, phrasings: Sequence[Analysis
     required = frozenset(
         f for f, times in families.items() if phrasings and times / len(phrasings) > COUNT_MAJORITY
     )
+    within: frozenset[str] = frozenset()
+    if not numbers and PLACE in covers:
+        within = frozenset(places_within(kb, frozenset(covers[PLACE])))
     counts = None
     if counting:
         if people / counting > COUNT_MAJORITY:
@@ -135,7 +144,23 @@ def entry_coverage(kb: KnowledgeBase, entry: Entry, phrasings: Sequence[Analysis
         dates,
         sourced,
         dated,
+        within,
     )
+
+
+def places_within(kb: KnowledgeBase, outer: frozenset[str]) -> set[str]:
+    """The places of the base that lie, at any depth, within one of ``outer``."""
+    inner: set[str] = set()
+    for entity in kb.entities.values():
+        place, seen = entity.within, {entity.id}
+        while place is not None and place not in seen:
+            if place in outer:
+                inner.add(entity.id)
+                break
+            seen.add(place)
+            parent = kb.entities.get(place)
+            place = parent.within if parent is not None else None
+    return inner
 
 
 def _not_earlier(asked: set[str], covered: frozenset[str] | None) -> bool:
@@ -146,9 +171,14 @@ def _not_earlier(asked: set[str], covered: frozenset[str] | None) -> bool:
 
 
 def rule_out(
-    entry_id: str, coverage: Coverage, analysis: Analysis, names: dict[str, str]
+    entry_id: str,
+    coverage: Coverage,
+    analysis: Analysis,
+    names: dict[str, str],
+    widen: bool = False,
 ) -> RuledOut | None:
-    """The reason the entry cannot answer the question, or None when it may."""
+    """The reason the entry cannot answer the question, or None when it may; with
+    ``widen``, a place within one the entry covers is covered too."""
     asked: dict[str, set[str]] = {}
     for mention in analysis.mentions:
         family = KIND_FAMILY.get(mention.kind, mention.kind)
@@ -156,6 +186,8 @@ def rule_out(
     everything = frozenset().union(*coverage.covers.values()) if coverage.covers else frozenset()
     for family, refs in asked.items():
         covered = coverage.covers.get(family)
+        if widen and family == PLACE and covered:
+            covered = covered | coverage.within
         # A name the entry covers as another kind is no other thing: "韓国の会社" names
         # Korea as a place where the entry counts it as a nationality.
         if family == TIME and analysis.about_present and _not_earlier(refs, covered):

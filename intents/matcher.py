@@ -12,6 +12,7 @@ and, given a store of learned models (``LearnedModels``), once across processes.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import threading
@@ -98,6 +99,8 @@ class Match:
     unknown: tuple[str, ...] = ()
     # All of its content words the base never uses, however few.
     strange: tuple[str, ...] = ()
+    # Set when the question was read wide (``constraints.rule_out(widen=True)``): why.
+    widened: str = ""
 
     @property
     def best(self) -> Candidate | None:
@@ -133,6 +136,8 @@ class Matcher:
         self.coverage: list[Coverage] = [
             entry_coverage(kb, entry, by_entry[i]) for i, entry in enumerate(kb.entries.values())
         ]
+        # The places some entry may answer for when a question is read wide.
+        self._inner_places = frozenset().union(*(c.within for c in self.coverage))
         # Every word the base uses (phrasings, answers, names), stemmed as questions are.
         # (as typed and stemmed: a question's content words are compared unstemmed)
         vocabulary = {t for a in analyses for t in a.terms}
@@ -260,7 +265,32 @@ class Matcher:
         return [self._decide(a, scores, row) for row, a in enumerate(analyses)]
 
     def _decide(self, analysis: Analysis, scores: Scores, row: int) -> Match:
-        eligible, ruled, order = self._eligible(analysis, scores.model[row])
+        """The match read narrowly and, when the question names a place that lies within
+        one an entry covers, read wide: the wide reading is kept when it answers. Its best
+        entry then outranks, on the model's score, whatever answered the narrow reading
+        (that entry is eligible in both), so the wide reading is the model's choice."""
+        narrow = self._decide_on(analysis, scores, row, widen=False)
+        inner = [
+            m
+            for m in analysis.mentions
+            if KIND_FAMILY.get(m.kind, m.kind) == PLACE and m.ref in self._inner_places
+        ]
+        if not inner:
+            return narrow
+        wide = self._decide_on(analysis, scores, row, widen=True)
+        if wide.decision != ANSWER or wide.best is None:
+            return narrow
+        outer = self.covered(wide.best.entry).covers.get(PLACE, frozenset())
+        said = ", ".join(dict.fromkeys(m.surface for m in inner))
+        shown = ", ".join(sorted(self._names.get(r, r) for r in outer))
+        note = (
+            f"nothing answers {said} itself; {wide.best.entry} covers {shown}, which it lies"
+            " within, and states no number"
+        )
+        return dataclasses.replace(wide, widened=note)
+
+    def _decide_on(self, analysis: Analysis, scores: Scores, row: int, widen: bool) -> Match:
+        eligible, ruled, order = self._eligible(analysis, scores.model[row], widen)
         # Entries beyond the candidates are not looked at; they stay eligible only as
         # runners-up, so a lead is never measured against nothing.
         best, _, features = ranking_features(scores, row, eligible)
@@ -417,7 +447,7 @@ class Matcher:
         return 2 * units.count(False) > len(units)
 
     def _eligible(
-        self, analysis: Analysis, model_scores: np.ndarray
+        self, analysis: Analysis, model_scores: np.ndarray, widen: bool = False
     ) -> tuple[np.ndarray, list[RuledOut], np.ndarray]:
         """The constraint stage over the best ``CANDIDATES``: who may answer, who may not."""
         eligible = np.ones(len(self.entry_ids), dtype=bool)
@@ -426,7 +456,7 @@ class Matcher:
         top = np.argpartition(-model_scores, k - 1)[:k]
         order = top[np.argsort(-model_scores[top], kind="stable")]
         for i in order:
-            reason = rule_out(self.entry_ids[i], self.coverage[i], analysis, self._names)
+            reason = rule_out(self.entry_ids[i], self.coverage[i], analysis, self._names, widen)
             if reason is not None:
                 eligible[i] = False
                 ruled.append(reason)

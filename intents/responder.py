@@ -691,6 +691,7 @@ class Responder:
             "features": dict(zip(FEATURES, match.features, strict=False)),
             "confidence": round(match.confidence, 4),
             "decision": match.decision,
+            "widened": match.widened,
             "thresholds": {"answer": ANSWER_CONFIDENCE, "suggest": SUGGEST_CONFIDENCE},
             "calibration": {
                 "held_out_phrasings": calibration.held_out,

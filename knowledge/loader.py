@@ -437,6 +437,7 @@ class _Loading:
             evidence=evidence,
             spelled_in_source=v.get("spelled_in_source"),
             tags=tuple(v.get("tags", ())),
+            within=v.get("within"),
             origin=self._origin(r),
         )
 

@@ -122,6 +122,9 @@ class Entity:
     evidence: Evidence | None = None
     spelled_in_source: str | None = None  # when the source misspells the name
     tags: tuple[str, ...] = ()  # e.g. "named-investor", "presenter", "host"
+    # for a place: the place it lies in (a city in its state), so that what the source says
+    # of the state without a figure can answer a question about the city
+    within: str | None = None
     origin: Origin | None = None
 
     def all_names(self) -> tuple[str, ...]:

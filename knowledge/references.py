@@ -234,6 +234,31 @@ class _Checker:
                 self._verbatim(entity, "excerpt", values["excerpt"])
             if "spelled_in_source" in values:
                 self._verbatim(entity, "spelled_in_source", values["spelled_in_source"])
+        if "within" in values:
+            self._within(entity)
+
+    def _within(self, entity: Record) -> None:
+        """``within`` names another place, and following it never comes back (a cycle
+        would make every place lie in every other)."""
+        values, line = entity.values, entity.value_line("within")
+        if values.get("kind") != "place":
+            self._error(entity, line, "within: only a place lies within another place")
+            return
+        if not self._exists(entity, "within", "entity"):
+            return
+        seen, place = {entity.id}, values["within"]
+        while place is not None:
+            outer = self.by_kind["entity"].get(place)
+            if outer is None:
+                return  # reported where that place's own record is checked
+            if outer.values.get("kind") != "place":
+                self._error(entity, line, f"within: {place!r} is not a place")
+                return
+            if place in seen:
+                self._error(entity, line, f"within: {entity.id!r} would lie within itself")
+                return
+            seen.add(place)
+            place = outer.values.get("within")
 
     def entry(self, entry: Record) -> None:
         # Runs once per entry of the base: the common case (no placeholders, no figures)

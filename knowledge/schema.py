@@ -383,6 +383,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "aliases": Field(texts),
         "spelled_in_source": Field(text),
         "tags": Field(_sequence(identifier, "tags")),
+        "within": Field(identifier),
         "source": Field(identifier),
         "excerpt": Field(text),
         "description": Field(localized),

@@ -79,6 +79,8 @@ def explanation_lines(reply: Reply) -> list[str]:
         )
     for r in why.get("ruled_out", []):
         lines.append(f"  ruled out {r['entry']}: {r['why']}")
+    if why.get("widened"):
+        lines.append(f"  read wide: {why['widened']}")
     thresholds = why.get("thresholds", {})
     lines.append(
         f"  decision: {why.get('decision')} (confidence {why.get('confidence', 0):.2f};"

@@ -10,7 +10,7 @@ from intents.responder import Responder
 from knowledge import KnowledgeBase
 from knowledge.loader import load_knowledge
 from knowledge.paths import SHIPPED_KNOWLEDGE_DIR
-from tests.intents.small_base import write_small_base
+from tests.intents.small_base import write_region_base, write_small_base
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +31,8 @@ def small_base_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def small_responder(small_base_dir: Path) -> Responder:
     return Responder(load_knowledge(small_base_dir))
+
+
+@pytest.fixture(scope="session")
+def region_responder(tmp_path_factory: pytest.TempPathFactory) -> Responder:
+    return Responder(load_knowledge(write_region_base(tmp_path_factory.mktemp("region-base"))))

@@ -93,3 +93,67 @@ def write_plain_base(
         lines += [f"      {language}: {written}" for language in languages]
     (directory / "entries.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return directory
+
+
+# A county and a town that the base says lies within it: one entry states no number about
+# the county, one counts something in the county.
+REGION_FILES = {
+    "base.yaml": FILES["base.yaml"],
+    "sources.yaml": FILES["sources.yaml"],
+    "facts.yaml": """facts:
+  - id: county-ferries
+    value: 42
+    unit: ferries
+    as_of: 2020-05
+    scope: harbour-county
+    source: leaflet
+    excerpt: In Harbour Town there are 42 ferries a day.
+    statement:
+      en: There are 42 ferries a day in Harbour County.
+""",
+    "entities.yaml": """entities:
+  - id: harbour-county
+    kind: place
+    name: {en: Harbour County}
+  - id: harbour-town
+    kind: place
+    within: harbour-county
+    name: {en: Harbour Town}
+""",
+    "entries.yaml": """entries:
+  - id: county-workers
+    questions:
+      en:
+        - Can we hire skilled workers in Harbour County?
+        - skilled staff in harbour county
+        - is it easy to recruit engineers in Harbour County
+        - labour market of harbour county
+    answer:
+      en: Harbour County trains many engineers in its colleges.
+  - id: county-ferries
+    questions:
+      en:
+        - How many ferries run in Harbour County every day?
+        - number of ferries in harbour county
+        - daily ferry connections in Harbour County
+    answer:
+      en: "There are {value:county-ferries} ferries a day."
+    facts: [county-ferries]
+  - id: parking
+    questions:
+      en:
+        - Where can I park my car?
+        - car parking near the harbour
+        - is there a parking garage
+    answer:
+      en: The harbour garage is open day and night.
+""",
+}
+
+
+def write_region_base(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in REGION_FILES.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    (directory / "leaflet.en.txt").write_text(SOURCE_TEXT, encoding="utf-8")
+    return directory

@@ -450,3 +450,28 @@ def test_a_question_mostly_about_something_the_base_never_mentions_is_not_answer
     # Names aside, "Fördermittel" is all it asks about, and the base never mentions it.
     reply = responder.reply("Welche Fördermittel gibt es für japanische Firmen?")
     assert not reply.answered
+
+
+def test_what_is_said_of_a_region_without_a_figure_answers_for_a_place_within_it(
+    region_responder: Responder,
+) -> None:
+    reply = region_responder.reply("Can we find skilled workers in Harbour Town?")
+    assert (reply.kind, reply.entry) == (ANSWER, "county-workers")
+    assert "Harbour County" in (reply.explanation or {})["widened"]
+
+
+def test_a_region_s_count_is_not_the_count_of_a_place_within_it(
+    region_responder: Responder,
+) -> None:
+    reply = region_responder.reply("How many ferries run in Harbour Town every day?")
+    assert not reply.answered
+    assert "42" not in reply.text
+    assert region_responder.reply("How many ferries run in Harbour County every day?").answered
+
+
+def test_a_question_naming_the_region_itself_is_read_narrowly(
+    region_responder: Responder,
+) -> None:
+    reply = region_responder.reply("Can we hire skilled workers in Harbour County?")
+    assert reply.entry == "county-workers"
+    assert not (reply.explanation or {})["widened"]

@@ -269,6 +269,44 @@ BROKEN = {
         "excerpt: In Beispielstadt leben",
         "not UTF-8: invalid byte 0xfc",
     ),
+    "a place within a place that is not on file": Broken(
+        _replace(
+            "entities.yaml",
+            "    aliases: [Beispiel-Stadt]",
+            "    within: musterland\n    aliases: [Beispiel-Stadt]",
+        ),
+        "entities.yaml",
+        "within: musterland",
+        "within: no entity with id 'musterland'",
+    ),
+    "a place within a person": Broken(
+        _replace(
+            "entities.yaml",
+            "    aliases: [Beispiel-Stadt]",
+            "    within: anna-muster\n    aliases: [Beispiel-Stadt]",
+        ),
+        "entities.yaml",
+        "within: anna-muster",
+        "within: 'anna-muster' is not a place",
+    ),
+    "a person within a place": Broken(
+        _replace(
+            "entities.yaml", "    kind: person\n", "    kind: person\n    within: beispielstadt\n"
+        ),
+        "entities.yaml",
+        "within: beispielstadt",
+        "within: only a place lies within another place",
+    ),
+    "a place within itself": Broken(
+        _replace(
+            "entities.yaml",
+            "    aliases: [Beispiel-Stadt]",
+            "    within: beispielstadt\n    aliases: [Beispiel-Stadt]",
+        ),
+        "entities.yaml",
+        "within: beispielstadt",
+        "within: 'beispielstadt' would lie within itself",
+    ),
     "missing base manifest": Broken(
         lambda base: (base.path / "base.yaml").unlink(),
         ".",

@@ -20,6 +20,7 @@ from bot.stores.knowledge import (
     directory_fingerprint,
     install_reload_signal,
 )
+from intents.formats import format_number
 from knowledge import KnowledgeError
 from tests.bot.tiny_base import NEW_ANSWER, NEW_QUESTION, QUESTION, write_base
 
@@ -84,7 +85,8 @@ def test_a_good_reload_swaps_the_base_and_summarises_the_change(
     summary = outcome.summary("en")
     assert "Entries: 2 (1 added, 0 removed, 1 changed)" in summary
     assert "+ trade-fair" in summary and "~ residents" in summary
-    assert f"{outcome.seconds:.2f} s" in summary
+    # the time as every number is written (Babel: 0.1, not 0.10)
+    assert f"reloaded in {format_number(outcome.seconds, 'en')} s." in summary
     assert NEW_ANSWER in ask(store.current, NEW_QUESTION)[0]
     assert any(r.levelno == logging.INFO and "reloaded" in r.getMessage() for r in caplog.records)
 
