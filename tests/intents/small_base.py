@@ -8,6 +8,17 @@ from pathlib import Path
 
 SOURCE_TEXT = "Harbour Town welcomes investors\n\nIn Harbour Town there are 42 ferries a day.\n"
 
+# An entry that shares no words with the others: each base has one, so nothing is alone.
+PARKING_ENTRY = """  - id: parking
+    questions:
+      en:
+        - Where can I park my car?
+        - car parking near the harbour
+        - is there a parking garage
+    answer:
+      en: The harbour garage is open day and night.
+"""
+
 FILES = {
     "base.yaml": """base:
   title: Harbour Town FAQ
@@ -54,21 +65,15 @@ FILES = {
         - who do I call about investing
     answer:
       en: Write to the investment office at the town hall.
-  - id: parking
-    questions:
-      en:
-        - Where can I park my car?
-        - car parking near the harbour
-        - is there a parking garage
-    answer:
-      en: The harbour garage is open day and night.
-""",
+"""
+    + PARKING_ENTRY,
 }
 
 
-def write_small_base(directory: Path) -> Path:
+def write_small_base(directory: Path, files: dict[str, str] = FILES) -> Path:
+    """The small base (or ``files``, with the same leaflet as source) in ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
-    for name, text in FILES.items():
+    for name, text in files.items():
         (directory / name).write_text(text, encoding="utf-8")
     (directory / "leaflet.en.txt").write_text(SOURCE_TEXT, encoding="utf-8")
     return directory
@@ -139,21 +144,10 @@ REGION_FILES = {
     answer:
       en: "There are {value:county-ferries} ferries a day."
     facts: [county-ferries]
-  - id: parking
-    questions:
-      en:
-        - Where can I park my car?
-        - car parking near the harbour
-        - is there a parking garage
-    answer:
-      en: The harbour garage is open day and night.
-""",
+"""
+    + PARKING_ENTRY,
 }
 
 
 def write_region_base(directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, text in REGION_FILES.items():
-        (directory / name).write_text(text, encoding="utf-8")
-    (directory / "leaflet.en.txt").write_text(SOURCE_TEXT, encoding="utf-8")
-    return directory
+    return write_small_base(directory, REGION_FILES)
