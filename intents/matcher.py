@@ -30,7 +30,14 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from intents.analysis import Analyser, Analysis
-from intents.constraints import UNSAID, Coverage, RuledOut, entry_coverage, rule_out
+from intents.constraints import (
+    OTHER_NAME,
+    UNSAID,
+    Coverage,
+    RuledOut,
+    entry_coverage,
+    rule_out,
+)
 from intents.decision import (
     ANSWER,
     ANSWER_CONFIDENCE,
@@ -275,11 +282,18 @@ class Matcher:
             for m in analysis.mentions
             if KIND_FAMILY.get(m.kind, m.kind) == PLACE and m.ref in self._inner_places
         ]
-        if not inner:
-            return narrow
+        places = {m.ref for m in inner}
+        if not any(
+            r.reason == OTHER_NAME and self.covered(r.entry).within & places
+            for r in narrow.ruled_out
+        ):
+            return narrow  # no entry was ruled out that the wide reading would admit
         wide = self._decide_on(analysis, scores, row, widen=True)
         if wide.decision != ANSWER or wide.best is None:
             return narrow
+        widened = {r.entry for r in narrow.ruled_out} - {r.entry for r in wide.ruled_out}
+        if wide.best.entry not in widened:
+            return narrow  # the wide reading answers with an entry the narrow one weighed
         outer = self.covered(wide.best.entry).covers.get(PLACE, frozenset())
         said = ", ".join(dict.fromkeys(m.surface for m in inner))
         shown = ", ".join(sorted(self._names.get(r, r) for r in outer))

@@ -28,7 +28,7 @@ from typing import Any
 
 from intents.analysis import Analysis
 from intents.cues import TIME as TIME_KIND
-from intents.cues import cues, question_joints
+from intents.cues import contrasted, cues, question_joints
 from intents.decision import ANSWER as DECIDED_ANSWER
 from intents.decision import (
     ANSWER_CONFIDENCE,
@@ -58,7 +58,7 @@ from intents.reply import (
     Suggestion,
 )
 from intents.sentences import is_question, sentences, split_questions
-from intents.text import MAX_QUESTION_CHARS, words
+from intents.text import MAX_QUESTION_CHARS, fold, words
 from intents.texts import text
 from knowledge import KnowledgeBase, Language
 
@@ -168,9 +168,13 @@ class Responder:
                 context=context,
             )
         conjunctions, starters, cjk_starters = question_joints()
+        said = sentences(question)
+        if len(said) == 1 and contrasted(fold(question), guess or language):
+            # "not how many live there but how many companies": one question, not two
+            return self._question(question, context, guess, language, chosen is not None)
         parts = [
             q
-            for sentence in sentences(question)
+            for sentence in said
             for q in split_questions(sentence, conjunctions, starters, cjk_starters)
         ]
         if len(parts) > 1:
@@ -266,14 +270,21 @@ class Responder:
     ) -> Reply:
         """One question (one sentence, or a message that is one); ``matched``: its own
         match, when it was matched already."""
+        explanation: dict[str, Any] = {"follow_up": None, "contrast": None}
+        reading = self._contrast(question, guess or language, language)
+        if reading is not None:
+            # "A, not B": what is set aside is no part of the question (it may lend its
+            # place: "nicht die Japaner in X, sondern die Firmen dort")
+            matched = self.matcher.match(reading)
+            explanation["contrast"] = reading.question
         match = matched or self.matcher.match(self.analyser.analyse(question, guess or language))
         analysis = match.analysis
-        explanation: dict[str, Any] = {"follow_up": None}
         asked: str | None = question
         own = match.best
         chatting = own is not None and self.kb.entries[own.entry].small_talk
         if (
-            context.last_question
+            reading is None
+            and context.last_question
             and not (chatting and match.decision == DECIDED_ANSWER)
             and not match.strange
         ):
@@ -336,11 +347,30 @@ class Responder:
             explanation=explanation,
         )
 
+    def _contrast(
+        self, question: str, analysed_in: Language, language: Language
+    ) -> Analysis | None:
+        """The reading of "not A but B" (``cues.contrasted``): B, taking from A what B
+        leaves unsaid, as a follow-up takes it from the question before; None without one."""
+        split = contrasted(fold(question), analysed_in)
+        if split is None:
+            return None
+        aside, asked = split
+        fragment = self.analyser.analyse(asked, analysed_in)
+        before = Conversation(None, aside, analysed_in)
+        return self._follow_up(fragment, before, language, False, continues=True) or fragment
+
     def _follow_up(
-        self, fragment: Analysis, context: Conversation, language: Language, answered: bool
+        self,
+        fragment: Analysis,
+        context: Conversation,
+        language: Language,
+        answered: bool,
+        continues: bool = False,
     ) -> Analysis | None:
         """The previous question re-specified by a short fragment, or None if it is not one.
-        ``answered``: the fragment alone gets an answer."""
+        ``answered``: the fragment alone gets an answer; ``continues``: the text says it
+        continues (a contrast), whatever its length."""
         tokens = words(fragment.folded)
         table = cues().get(fragment.language or language)
         explicit = table is not None and (
@@ -350,7 +380,9 @@ class Responder:
             not fragment.folded or len(fragment.folded) <= FOLLOW_UP_WORDS * 8
         )
         refers_back = table is not None and table.refers_back.found_in(fragment.folded, tokens)
-        if not (explicit or short or refers_back) or (answered and not explicit):
+        if not continues and (
+            not (explicit or short or refers_back) or (answered and not explicit)
+        ):
             # A question answered on its own, with no "and …?" or "what about …?" to say
             # that it continues, is a question of its own.
             return None
@@ -368,13 +400,22 @@ class Responder:
             context.last_question or "", previous_language or context.language or language
         )
         families = {KIND_FAMILY.get(m.kind, m.kind) for m in fragment.mentions}
-        if families - {KIND_FAMILY.get(m.kind, m.kind) for m in previous.mentions}:
+        if not continues and families - {
+            KIND_FAMILY.get(m.kind, m.kind) for m in previous.mentions
+        }:
             # "Is Acme in Ohio?" after a question about places names a company: a new
             # subject, not the previous question re-specified.
             return None
         dropped = {
             m.surface for m in previous.mentions if KIND_FAMILY.get(m.kind, m.kind) in families
         }
+        if continues:
+            # What was set aside lends only its names of kinds the rest does not name
+            # ("nicht die Japaner in X, sondern die Firmen dort"): its words are not asked.
+            lent = [m.surface for m in previous.mentions if m.surface not in dropped]
+            return self.analyser.analyse(
+                " ".join([fragment.question, *lent]), fragment.language or language
+            )
         own_question = bool(fragment.asks or fragment.unnamed_content)
         if own_question:
             # A fragment that asks something of its own ("and where?", "what did she say?",

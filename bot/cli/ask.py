@@ -71,6 +71,8 @@ def explanation_lines(reply: Reply) -> list[str]:
     ]
     if why.get("follow_up"):
         lines.append(f"  read as a follow-up: {why['follow_up']}")
+    if why.get("contrast"):
+        lines.append(f"  read without what it sets aside: {why['contrast']}")
     for c in why.get("candidates", []):
         lines.append(
             f"  candidate {c['entry']}: score {c['score']:.3f},"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intents.cues import COUNT, PERSON, QUOTE, asked_kinds, cues
+from intents.cues import COUNT, PERSON, QUOTE, asked_kinds, contrasted, cues
 from intents.text import fold, words
 
 
@@ -72,3 +72,30 @@ def test_figures_ask_for_a_count_only_as_the_figure_for_something(
 def test_words_pointing_back(fragment: str, language: str, points_back: bool) -> None:
     folded = fold(fragment)
     assert cues()[language].refers_back.found_in(folded, words(folded)) is points_back
+
+
+@pytest.mark.parametrize(
+    ("question", "aside", "asked"),
+    [
+        ("not the ferries but the trains: how many run", "the ferries", "the trains how many run"),
+        ("I don't mean the price, I mean the size", "mean the price", "the size"),
+        ("nicht die Fähren, sondern die Züge", "die fahren", "die zuge"),
+        ("フェリーじゃなくて、電車は何本？", "フェリー", "電車は何本?"),
+        ("フェリーの数ではなく電車の数", "フェリーの数", "電車の数"),
+    ],
+)
+def test_not_a_but_b_sets_a_aside_in_every_language(question: str, aside: str, asked: str) -> None:
+    assert contrasted(fold(question), None) == (aside, asked)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many ferries run, but when do they leave?",  # a "but" with nothing denied
+        "not sure",  # a denial with nothing turned to
+        "is it not cheap?",
+        "Fähren oder Züge, aber wann?",
+    ],
+)
+def test_a_plain_but_or_not_is_no_contrast(question: str) -> None:
+    assert contrasted(fold(question), None) is None

@@ -475,3 +475,25 @@ def test_a_question_naming_the_region_itself_is_read_narrowly(
     reply = region_responder.reply("Can we hire skilled workers in Harbour County?")
     assert reply.entry == "county-workers"
     assert not (reply.explanation or {})["widened"]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        (
+            "not how many japanese live in düsseldorf but how many japanese companies",
+            "companies-duesseldorf",
+        ),
+        (
+            "nicht die Japaner in NRW, sondern wie viele japanische Firmen es dort gibt",
+            "companies-nrw",
+        ),
+        ("デュッセルドルフの会社の数じゃなくて、日本人は何人？", "residents-duesseldorf"),
+    ],
+)
+def test_what_is_set_aside_is_not_answered_but_lends_its_place(
+    responder: Responder, question: str, entry: str
+) -> None:
+    reply = responder.reply(question)
+    assert (reply.kind, reply.entry) == (ANSWER, entry)
+    assert (reply.explanation or {})["contrast"]

@@ -128,3 +128,31 @@ def test_runs_as_a_module_and_flushes_each_line(small_base: Path) -> None:
     process.stdin.close()
     assert first["entry"] == "ferries"
     assert process.wait(timeout=60) == 0
+
+
+def test_explain_prints_the_analysis_candidates_rule_outs_and_decision() -> None:
+    code, out, _ = ask(["--explain", "How many Japanese companies are in Munich?"])
+    assert code == 0
+    lines = out.splitlines()
+    assert any(
+        line.startswith("  language: en; asks: count; counts: organisations") for line in lines
+    )
+    assert any("munich" in line and line.startswith("  mentions:") for line in lines)
+    ruled = [line for line in lines if line.startswith("  ruled out ")]
+    assert any("companies-duesseldorf" in line and "munich" in line for line in ruled)
+    assert lines[-1].startswith("  decision: decline") and lines[-1].endswith("not_on_file")
+
+
+@pytest.mark.parametrize(
+    ("question", "reading"),
+    [
+        ("how is the talent pool in düsseldorf", "  read wide: nothing answers dusseldorf itself"),
+        (
+            "nicht die Japaner in NRW, sondern die japanischen Firmen dort",
+            "  read without what it sets aside: ",
+        ),
+    ],
+)
+def test_explain_says_how_the_question_was_read(question: str, reading: str) -> None:
+    _, out, _ = ask(["--explain", question])
+    assert any(line.startswith(reading) for line in out.splitlines()), out
