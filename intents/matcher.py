@@ -283,11 +283,19 @@ class Matcher:
             if KIND_FAMILY.get(m.kind, m.kind) == PLACE and m.ref in self._inner_places
         ]
         places = {m.ref for m in inner}
-        if not any(
-            r.reason == OTHER_NAME and self.covered(r.entry).within & places
+        admitted = [
+            self._index[r.entry]
             for r in narrow.ruled_out
+            if r.reason == OTHER_NAME and self.covered(r.entry).within & places
+        ]
+        model = scores.model[row]
+        if not admitted or (
+            narrow.best is not None
+            and model[admitted].max() <= model[self._index[narrow.best.entry]]
         ):
-            return narrow  # no entry was ruled out that the wide reading would admit
+            # No entry the wide reading would admit outranks the narrow reading's best:
+            # it would be the wide reading's best too.
+            return narrow
         wide = self._decide_on(analysis, scores, row, widen=True)
         if wide.decision != ANSWER or wide.best is None:
             return narrow
