@@ -167,6 +167,36 @@ def contrasted(folded: str, language: str | None) -> tuple[str, str] | None:
     return None
 
 
+# Kanji/kana text is cut into clauses at these commas.
+_CJK_COMMAS = "、，,"
+
+
+def asking_tail(folded: str, language: str | None) -> str | None:
+    """The part of a sentence from where it starts to ask, when something comes before:
+    "As a CFO evaluating sites, I'd like the figure for …" -> "figure for …"; in kanji/kana
+    text, the clause (after a comma) that holds the first question phrase ("福岡の会社の
+    者ですが、…は何社ありますか"). None when the sentence asks from its start, a yes/no
+    opening included; inside a sentence those words ("is", "can") start no question."""
+    tokens = words(folded)
+    best: str | None = None
+    for lang in [language] if language in cues() else list(cues()):
+        table = cues()[lang]
+        if table.asks[YESNO].starts(tokens):
+            continue
+        kinds = [p for kind, p in table.asks.items() if kind != YESNO]
+        found = [folded.find(c) for p in kinds for c in p.cjk if c in folded]
+        if found:
+            comma = max(folded.rfind(c, 0, min(found)) for c in _CJK_COMMAS)
+            tail = folded[comma + 1 :].strip() if comma > 0 else ""
+        else:
+            starts = [s for p in kinds if (s := _phrase_at(p, tokens, 0)) is not None]
+            at = min((s[0] for s in starts), default=0)
+            tail = " ".join(tokens[at:]) if at > 0 else ""
+        if tail and (best is None or len(tail) > len(best)):
+            best = tail
+    return best
+
+
 def _phrase_at(phrases: Phrases, tokens: Sequence[str], start: int) -> tuple[int, int] | None:
     """The first place at or after ``start`` where a Latin phrase begins: (index, words)."""
     for i in range(start, len(tokens)):

@@ -28,7 +28,7 @@ from typing import Any
 
 from intents.analysis import Analysis
 from intents.cues import TIME as TIME_KIND
-from intents.cues import contrasted, cues, question_joints
+from intents.cues import asking_tail, contrasted, cues, question_joints
 from intents.decision import ANSWER as DECIDED_ANSWER
 from intents.decision import (
     ANSWER_CONFIDENCE,
@@ -270,7 +270,7 @@ class Responder:
     ) -> Reply:
         """One question (one sentence, or a message that is one); ``matched``: its own
         match, when it was matched already."""
-        explanation: dict[str, Any] = {"follow_up": None, "contrast": None}
+        explanation: dict[str, Any] = {"follow_up": None, "contrast": None, "preamble": None}
         reading = self._contrast(question, guess or language, language)
         if reading is not None:
             # "A, not B": what is set aside is no part of the question (it may lend its
@@ -278,6 +278,15 @@ class Responder:
             matched = self.matcher.match(reading)
             explanation["contrast"] = reading.question
         match = matched or self.matcher.match(self.analyser.analyse(question, guess or language))
+        if reading is None and match.decision != DECIDED_ANSWER:
+            tail = self._without_preamble(match.analysis, guess or language)
+            if tail is not None:
+                # "As a CFO weighing sites, I'd like the figure for …": what comes before
+                # the question is who asks, not what is asked
+                matched_tail = self.matcher.match(tail)
+                if matched_tail.decision == DECIDED_ANSWER:
+                    match, reading = matched_tail, tail
+                    explanation["preamble"] = tail.question
         analysis = match.analysis
         asked: str | None = question
         own = match.best
@@ -346,6 +355,19 @@ class Responder:
             confidence=match.confidence,
             explanation=explanation,
         )
+
+    def _without_preamble(self, analysis: Analysis, analysed_in: Language) -> Analysis | None:
+        """The sentence from where it starts to ask (``cues.asking_tail``), when what comes
+        before names nothing of a kind the rest does not name: "Für Düsseldorf: wie viele
+        Firmen?" keeps its place."""
+        tail = asking_tail(analysis.folded, analysis.language or analysed_in)
+        if tail is None:
+            return None
+        rest = self.analyser.analyse(tail, analysis.language or analysed_in)
+        named = {KIND_FAMILY.get(m.kind, m.kind) for m in rest.mentions}
+        if any(KIND_FAMILY.get(m.kind, m.kind) not in named for m in analysis.mentions):
+            return None
+        return rest
 
     def _contrast(
         self, question: str, analysed_in: Language, language: Language

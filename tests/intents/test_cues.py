@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intents.cues import COUNT, PERSON, QUOTE, asked_kinds, contrasted, cues
+from intents.cues import COUNT, PERSON, QUOTE, asked_kinds, asking_tail, contrasted, cues
 from intents.text import fold, words
 
 
@@ -99,3 +99,27 @@ def test_not_a_but_b_sets_a_aside_in_every_language(question: str, aside: str, a
 )
 def test_a_plain_but_or_not_is_no_contrast(question: str) -> None:
     assert contrasted(fold(question), None) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "tail"),
+    [
+        ("As a skipper from Kobe, I'd like the number of ferries", "number of ferries"),
+        ("We run a bakery and wonder whether the port is busy", "whether the port is busy"),
+        (
+            "Als Reederei aus Kobe interessiert mich, wie viele Fähren fahren",
+            "interessiert mich wie viele fahren fahren",
+        ),
+        ("神戸の船会社ですが、フェリーは何本ありますか", "フェリーは何本ありますか"),
+    ],
+)
+def test_what_comes_before_the_question_is_cut_off(question: str, tail: str) -> None:
+    assert asking_tail(fold(question), None) == tail
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how many ferries are there", "is the port busy, and when", "フェリーは何本ありますか"],
+)
+def test_a_sentence_that_asks_from_its_start_has_no_preamble(question: str) -> None:
+    assert asking_tail(fold(question), None) is None

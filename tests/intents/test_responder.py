@@ -497,3 +497,20 @@ def test_what_is_set_aside_is_not_answered_but_lends_its_place(
     reply = responder.reply(question)
     assert (reply.kind, reply.entry) == (ANSWER, entry)
     assert (reply.explanation or {})["contrast"]
+
+
+def test_an_introduction_in_the_same_sentence_does_not_sink_the_question(
+    responder: Responder,
+) -> None:
+    reply = responder.reply(
+        "As a CFO weighing sites for a Kobe shipping line, I'd like the number of Japanese"
+        " companies in Düsseldorf"
+    )
+    assert (reply.kind, reply.entry) == (ANSWER, "companies-duesseldorf")
+    assert (reply.explanation or {})["preamble"].startswith("number of japanese companies")
+
+
+def test_a_preamble_that_names_the_place_is_kept(responder: Responder) -> None:
+    # the place is said before the question: cutting it off would lose it
+    reply = responder.reply("For Düsseldorf, I'd like to know how many Japanese companies")
+    assert not (reply.explanation or {}).get("preamble")
