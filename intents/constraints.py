@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from intents.analysis import Analysis
+from intents.cues import QUOTE as QUOTE_ASKED
 from intents.cues import TIME as TIME_ASKED
 from intents.names import KIND_FAMILY, NATIONALITY, PLACE, TIME, year_ref
 from knowledge import Entry, KnowledgeBase
@@ -44,6 +45,7 @@ OTHER_NAME = "other_name"
 COUNTS_OTHER = "counts_other"
 NO_NUMBER = "no_number"
 NO_DATE = "no_date"
+NOT_QUOTED = "not_quoted"
 FUTURE = "future"
 NARROWER = "narrower"
 UNSAID = "unsaid"  # not a rule-out: the question does not say which of two it means
@@ -63,6 +65,8 @@ class Coverage:
     dated: bool = False  # rests on facts, which describe a moment
     # places that lie within the places it covers, when it states no number (see ``widen``)
     within: frozenset[str] = frozenset()
+    # the share of its phrasings that ask what someone said ("what did X say", 発言)
+    quoted: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +112,9 @@ def entry_coverage(kb: KnowledgeBase, entry: Entry, phrasings: Sequence[Analysis
         dates = dates or (isinstance(fact.value, str) and fact.value[:4].isdigit())
         dated = True
     named: dict[tuple[str, str], int] = {}
-    people = organisations = counting = 0
+    people = organisations = counting = quoting = 0
     for analysis in phrasings:
+        quoting += QUOTE_ASKED in analysis.asks
         for ref_family in {(m.ref, KIND_FAMILY.get(m.kind, m.kind)) for m in analysis.mentions}:
             named[ref_family] = named.get(ref_family, 0) + 1
         if analysis.counting:
@@ -145,6 +150,7 @@ def entry_coverage(kb: KnowledgeBase, entry: Entry, phrasings: Sequence[Analysis
         sourced,
         dated,
         within,
+        quoting / len(phrasings) if phrasings else 0.0,
     )
 
 
@@ -176,9 +182,13 @@ def rule_out(
     analysis: Analysis,
     names: dict[str, str],
     widen: bool = False,
+    quoting: bool = False,
+    figured: bool = False,
 ) -> RuledOut | None:
     """The reason the entry cannot answer the question, or None when it may; with
-    ``widen``, a place within one the entry covers is covered too."""
+    ``widen``, a place within one the entry covers is covered too. ``quoting``: most
+    phrasings of some entry of the base ask what someone said; ``figured``: the question
+    names a figure the entry states (then it is about that figure, whatever it names)."""
     asked: dict[str, set[str]] = {}
     for mention in analysis.mentions:
         family = KIND_FAMILY.get(mention.kind, mention.kind)
@@ -208,7 +218,8 @@ def rule_out(
                 f"the question names {said} ({family}); the entry covers {shown}",
             )
     if (
-        coverage.has_number
+        not figured
+        and coverage.has_number
         and (analysis.counting or analysis.counts_people or analysis.counts_organisations)
         and NATIONALITY in coverage.required
         and not {m.ref for m in analysis.mentions} & coverage.covers.get(NATIONALITY, frozenset())
@@ -234,6 +245,12 @@ def rule_out(
     ):
         # "When is the festival in Springfield?" is not answered by how many live there.
         return RuledOut(entry_id, NO_DATE, "the question asks when; the entry states a number")
+    if quoting and QUOTE_ASKED in analysis.asks and not coverage.quoted and coverage.sourced:
+        # "What did the mayor say?" is not "who is the mayor", when the base has entries
+        # that are asked for what someone said and this one never is.
+        return RuledOut(
+            entry_id, NOT_QUOTED, "the question asks what was said; the entry is never asked that"
+        )
     if analysis.counting and not coverage.has_number and coverage.sourced:
         return RuledOut(
             entry_id, NO_NUMBER, "the question asks how many; the entry states no number"

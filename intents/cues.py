@@ -19,7 +19,8 @@ DATA = Path(__file__).with_name("data") / "cues.yaml"
 COUNT, PERSON, PLACE, TIME, LIST, YESNO = "count", "person", "place", "time", "list", "yesno"
 DESCRIBE = "describe"  # "tell me about X"
 QUOTE = "quote"  # what someone said: "what did X say", "Zitat", 発言
-ASK_KINDS = (COUNT, PERSON, PLACE, TIME, LIST, YESNO, DESCRIBE, QUOTE)
+NAME = "name"  # what something is called: "what was it called", "Titel", 名称
+ASK_KINDS = (COUNT, PERSON, PLACE, TIME, LIST, YESNO, DESCRIBE, QUOTE, NAME)
 # What is counted is also recognised misspelt ("compnies", "residnets", "firmn"): words this
 # long, within rapidfuzz's ratio 85 of a cue word (one letter dropped or swapped in eight;
 # a five-letter word only with a letter dropped from a six-letter cue: 10/11 = 91, where a
@@ -90,6 +91,7 @@ class LanguageCues:
     people: Phrases
     organisations: Phrases
     function: frozenset[str]
+    verify: Phrases = Phrases(frozenset(), (), 0)
     negation: Phrases = Phrases(frozenset(), (), 0)
     contrast: Phrases = Phrases(frozenset(), (), 0)
 
@@ -110,6 +112,7 @@ def cues() -> dict[str, LanguageCues]:
             people=Phrases.of(section.get("people", ())),
             organisations=Phrases.of(section.get("organisations", ())),
             function=frozenset(fold(str(w), limit=None) for w in section.get("function", ())),
+            verify=Phrases.of(section.get("verify", ())),
             negation=Phrases.of(section.get("negation", ())),
             contrast=Phrases.of(section.get("contrast", ())),
         )
@@ -237,6 +240,7 @@ def _noise(language: str | None) -> tuple[frozenset[str], frozenset[str], tuple[
             table.organisations,
             table.follow_up,
             table.present,
+            table.verify,
         ):
             for phrase in phrases.latin:
                 cue_words.update(phrase)

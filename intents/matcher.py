@@ -31,6 +31,7 @@ from rapidfuzz.distance import Levenshtein
 
 from intents.analysis import Analyser, Analysis
 from intents.constraints import (
+    COUNT_MAJORITY,
     OTHER_NAME,
     UNSAID,
     Coverage,
@@ -56,6 +57,7 @@ from intents.retrieval import Retriever, Scores
 from intents.text import fold, has_cjk
 from intents.text import words as words_of
 from knowledge import KnowledgeBase, Language
+from knowledge.figures import figures_in, figures_of_value
 
 OUT_OF_SCOPE = Path(__file__).with_name("data") / "out_of_scope.yaml"
 # A negative this close to one of the base's own phrasings is something the base answers.
@@ -108,6 +110,8 @@ class Match:
     strange: tuple[str, ...] = ()
     # Set when the question was read wide (``constraints.rule_out(widen=True)``): why.
     widened: str = ""
+    # Set when a figure the question names chose the entry (``Matcher._by_figure``): why.
+    figured: str = ""
 
     @property
     def best(self) -> Candidate | None:
@@ -143,6 +147,18 @@ class Matcher:
         self.coverage: list[Coverage] = [
             entry_coverage(kb, entry, by_entry[i]) for i, entry in enumerate(kb.entries.values())
         ]
+        # The figures the base states, each with the entries whose facts carry it (numbers,
+        # not dates: "2017" is a year, said of everything).
+        figures: dict[str, set[int]] = {}
+        for i, entry in enumerate(kb.entries.values()):
+            for fact_id in entry.facts:
+                fact = kb.facts.get(fact_id)
+                if fact is not None and isinstance(fact.value, int | float):
+                    for figure in figures_of_value(fact.value):
+                        figures.setdefault(figure, set()).add(i)
+        self._figures = {f: frozenset(e) for f, e in figures.items()}
+        # Whether the base has entries asked for what someone said (constraints.rule_out).
+        self._quoting = any(c.quoted > COUNT_MAJORITY for c in self.coverage)
         # The places some entry may answer for when a question is read wide.
         self._inner_places = frozenset().union(*(c.within for c in self.coverage))
         # Every word the base uses (phrasings, answers, names), stemmed as questions are.
@@ -272,6 +288,12 @@ class Matcher:
         return [self._decide(a, scores, row) for row, a in enumerate(analyses)]
 
     def _decide(self, analysis: Analysis, scores: Scores, row: int) -> Match:
+        match = self._read_wide_or_narrow(analysis, scores, row)
+        if match.decision == ANSWER:
+            return match
+        return self._by_figure(analysis, scores, row) or match
+
+    def _read_wide_or_narrow(self, analysis: Analysis, scores: Scores, row: int) -> Match:
         """The match read narrowly and, when the question names a place that lies within
         one an entry covers, read wide: the wide reading is kept when it answers. Its best
         entry then outranks, on the model's score, whatever answered the narrow reading
@@ -311,8 +333,32 @@ class Matcher:
         )
         return dataclasses.replace(wide, widened=note)
 
-    def _decide_on(self, analysis: Analysis, scores: Scores, row: int, widen: bool) -> Match:
-        eligible, ruled, order = self._eligible(analysis, scores.model[row], widen)
+    def _by_figure(self, analysis: Analysis, scores: Scores, row: int) -> Match | None:
+        """A question that names a figure on file ("is 384 still correct today?", "今も
+        600社以上ですか") read as asking about the entries that state it: the question is
+        decided among those alone, and that reading is kept when it answers. The other
+        stages still apply (what it names, counts or never mentions)."""
+        found = [f for f in dict.fromkeys(figures_in(analysis.question)) if f in self._figures]
+        if not found:
+            return None
+        stating = frozenset.intersection(*(self._figures[f] for f in found))
+        if not stating:
+            return None
+        match = self._decide_on(analysis, scores, row, widen=False, only=stating)
+        if match.decision != ANSWER or match.best is None:
+            return None
+        note = f"the question names {', '.join(found)}, a figure {match.best.entry} states"
+        return dataclasses.replace(match, figured=note)
+
+    def _decide_on(
+        self,
+        analysis: Analysis,
+        scores: Scores,
+        row: int,
+        widen: bool,
+        only: frozenset[int] | None = None,
+    ) -> Match:
+        eligible, ruled, order = self._eligible(analysis, scores.model[row], widen, only)
         # Entries beyond the candidates are not looked at; they stay eligible only as
         # runners-up, so a lead is never measured against nothing.
         best, _, features = ranking_features(scores, row, eligible)
@@ -338,7 +384,8 @@ class Matcher:
                 candidates.append(self._candidate(scores, row, int(i), alone))
         decision = decide(confidence)
         sourced = self.covered(self.entry_ids[best]).sourced
-        if decision == ANSWER and analysis.asks_nothing and sourced:
+        # A figure on file is something of its own to ask about ("is 384 still right?").
+        if decision == ANSWER and analysis.asks_nothing and sourced and only is None:
             decision = SUGGEST
             ruled.append(
                 RuledOut(
@@ -469,16 +516,34 @@ class Matcher:
         return 2 * units.count(False) > len(units)
 
     def _eligible(
-        self, analysis: Analysis, model_scores: np.ndarray, widen: bool = False
+        self,
+        analysis: Analysis,
+        model_scores: np.ndarray,
+        widen: bool = False,
+        only: frozenset[int] | None = None,
     ) -> tuple[np.ndarray, list[RuledOut], np.ndarray]:
-        """The constraint stage over the best ``CANDIDATES``: who may answer, who may not."""
-        eligible = np.ones(len(self.entry_ids), dtype=bool)
+        """The constraint stage over the best ``CANDIDATES`` (or over ``only``, the entries
+        a figure points at, all others out): who may answer, who may not."""
         ruled: list[RuledOut] = []
-        k = min(CANDIDATES, len(self.entry_ids))
-        top = np.argpartition(-model_scores, k - 1)[:k]
+        if only is not None:
+            eligible = np.zeros(len(self.entry_ids), dtype=bool)
+            top = np.fromiter(only, dtype=np.int64)
+            eligible[top] = True
+        else:
+            eligible = np.ones(len(self.entry_ids), dtype=bool)
+            k = min(CANDIDATES, len(self.entry_ids))
+            top = np.argpartition(-model_scores, k - 1)[:k]
         order = top[np.argsort(-model_scores[top], kind="stable")]
         for i in order:
-            reason = rule_out(self.entry_ids[i], self.coverage[i], analysis, self._names, widen)
+            reason = rule_out(
+                self.entry_ids[i],
+                self.coverage[i],
+                analysis,
+                self._names,
+                widen,
+                self._quoting,
+                figured=only is not None,
+            )
             if reason is not None:
                 eligible[i] = False
                 ruled.append(reason)

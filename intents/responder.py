@@ -755,6 +755,7 @@ class Responder:
             "confidence": round(match.confidence, 4),
             "decision": match.decision,
             "widened": match.widened,
+            "figured": match.figured,
             "thresholds": {"answer": ANSWER_CONFIDENCE, "suggest": SUGGEST_CONFIDENCE},
             "calibration": {
                 "held_out_phrasings": calibration.held_out,

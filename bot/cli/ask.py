@@ -83,6 +83,8 @@ def explanation_lines(reply: Reply) -> list[str]:
         lines.append(f"  ruled out {r['entry']}: {r['why']}")
     if why.get("widened"):
         lines.append(f"  read wide: {why['widened']}")
+    if why.get("figured"):
+        lines.append(f"  read by its figure: {why['figured']}")
     thresholds = why.get("thresholds", {})
     lines.append(
         f"  decision: {why.get('decision')} (confidence {why.get('confidence', 0):.2f};"

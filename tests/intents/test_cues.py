@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intents.cues import COUNT, PERSON, QUOTE, asked_kinds, asking_tail, contrasted, cues
+from intents.cues import COUNT, NAME, PERSON, QUOTE, asked_kinds, asking_tail, contrasted, cues
 from intents.text import fold, words
 
 
@@ -36,6 +36,9 @@ def test_what_someone_said_is_asked_for_in_every_language(question: str, languag
         ("How many firms are there?", "en", COUNT),
         ("whos the mayor", "en", PERSON),
         ("日本人は何万人くらいですか", "ja", COUNT),
+        ("What was the festival called?", "en", NAME),
+        ("Wie hieß die Messe?", "de", NAME),
+        ("イベントの名称は？", "ja", NAME),
     ],
 )
 def test_other_questions_do_not_ask_for_a_quote(question: str, language: str, kind: str) -> None:

@@ -514,3 +514,35 @@ def test_a_preamble_that_names_the_place_is_kept(responder: Responder) -> None:
     # the place is said before the question: cutting it off would lose it
     reply = responder.reply("For Düsseldorf, I'd like to know how many Japanese companies")
     assert not (reply.explanation or {}).get("preamble")
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("Is {} still correct today?", "companies-duesseldorf"),
+        ("Stimmt die Zahl {} noch?", "residents-nrw"),
+        ("{}という数字は今も正しいですか", "residents-duesseldorf"),
+    ],
+)
+def test_a_figure_on_file_names_the_entry_that_states_it(
+    responder: Responder, question: str, entry: str
+) -> None:
+    facts = [responder.kb.facts[f] for f in responder.kb.entries[entry].facts]
+    stated = str(next(f.value for f in facts if isinstance(f.value, int)))
+    reply = responder.reply(question.format(stated))
+    assert (reply.kind, reply.entry) == (ANSWER, entry)
+    assert stated in (reply.explanation or {})["figured"]
+
+
+def test_a_figure_not_on_file_is_no_subject(region_responder: Responder) -> None:
+    reply = region_responder.reply("Is 43 still correct today?")
+    assert not reply.answered
+    assert "42" not in reply.text
+
+
+def test_what_someone_said_is_not_answered_by_who_they_are(responder: Responder) -> None:
+    # both entries cite the mayor's quote; only one is ever asked what he said
+    reply = responder.reply("トーマス・ガイゼル氏の発言内容を教えてください")
+    assert reply.entry == "quote-geisel"
+    ruled = (reply.explanation or {})["ruled_out"]
+    assert any(r["entry"] == "who-is-geisel" and r["reason"] == "not_quoted" for r in ruled)
