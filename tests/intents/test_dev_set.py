@@ -39,12 +39,13 @@ FIXTURES = TESTS / "fixtures"
 
 # (base directory, case file, minimum in-scope accuracy per language, minimum declined share)
 GATES = {
-    # Issue 10's target is 97 % / 97 %; the learned matcher measures 99.2 / 99.2 / 97.5 %
+    # Issue 10's target, 97 % / 97 %; the learned matcher measures 99.2 / 99.2 / 97.5 %
     # in scope (en / de / ja) and 100 / 100 / 100 % declined on the 501 cases, 107 of
-    # them written for issue 10 before it was built. The gate guards what is reached.
-    "shipped base, dev set": (SHIPPED_KNOWLEDGE_DIR, DEV, 93.0, 97.0),
-    # heldout: 100 / 96.3 / 96.7 % in scope, 100 / 100 / 100 % declined (7 a language)
-    "shipped base, held-out set": (SHIPPED_KNOWLEDGE_DIR, HELDOUT, 94.0, 97.0),
+    # them written for issue 10 before it was built.
+    "shipped base, dev set": (SHIPPED_KNOWLEDGE_DIR, DEV, 97.0, 97.0),
+    # heldout: 100 / 96.3 / 96.7 % in scope (one miss in de and in ja, of 27 and 30),
+    # 100 / 100 / 100 % declined (7 a language); the gate is one more miss a language
+    "shipped base, held-out set": (SHIPPED_KNOWLEDGE_DIR, HELDOUT, 92.5, 97.0),
     # measured: 51.7 % in scope (most of the rest are "did you mean" with the right entry
     # first; five phrasings an entry calibrate cautiously), 84.0 % declined
     "other base (coworking FAQ, en)": (
@@ -86,6 +87,10 @@ def report(result: dict[str, Figures], outcomes: tuple[Outcome, ...]) -> str:
     return "\n".join(lines)
 
 
+# Issue 10: at most one answer that states the wrong thing in each set (measured: 0 and 0).
+MAX_WRONG = {"shipped base, dev set": 1, "shipped base, held-out set": 1}
+
+
 @pytest.mark.parametrize("gate", sorted(GATES))
 def test_matching_meets_the_bar(gate: str) -> None:
     directory, case_file, min_accuracy, min_declined = GATES[gate]
@@ -96,6 +101,8 @@ def test_matching_meets_the_bar(gate: str) -> None:
     )
     result = figures(outcomes)
     assert shortfalls(result, min_accuracy, min_declined) == [], report(result, outcomes)
+    if gate in MAX_WRONG:
+        assert result[ALL].wrong <= MAX_WRONG[gate], report(result, outcomes)
 
 
 # ------------------------------------------------------------------ the sets themselves
