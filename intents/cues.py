@@ -38,6 +38,7 @@ class Phrases:
     cjk: tuple[str, ...]
     longest: int
     fuzzy_words: tuple[str, ...] = ()
+    firsts: frozenset[str] = frozenset()  # the first words of the Latin phrases
 
     @classmethod
     def of(cls, phrases: Iterable[str]) -> Phrases:
@@ -53,7 +54,8 @@ class Phrases:
         fuzzy_words = tuple(
             sorted(p[0] for p in latin if len(p) == 1 and len(p[0]) >= FUZZY_CUE_CHARS)
         )
-        return cls(frozenset(latin), tuple(cjk), longest, fuzzy_words)
+        firsts = frozenset(p[0] for p in latin)
+        return cls(frozenset(latin), tuple(cjk), longest, fuzzy_words, firsts)
 
     def found_in(
         self, folded: str, tokens: Sequence[str], fuzzy_tokens: Sequence[str] = ()
@@ -203,6 +205,8 @@ def asking_tail(folded: str, language: str | None) -> str | None:
 def _phrase_at(phrases: Phrases, tokens: Sequence[str], start: int) -> tuple[int, int] | None:
     """The first place at or after ``start`` where a Latin phrase begins: (index, words)."""
     for i in range(start, len(tokens)):
+        if tokens[i] not in phrases.firsts:
+            continue
         for n in range(phrases.longest, 0, -1):
             if tuple(tokens[i : i + n]) in phrases.latin:
                 return i, n

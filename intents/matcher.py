@@ -59,6 +59,10 @@ from intents.text import words as words_of
 from knowledge import KnowledgeBase, Language
 from knowledge.figures import figures_in, figures_of_value
 
+# A question's content words the base never uses: all of them, and the same when they are
+# most of them (``Matcher._unknown``).
+UnknownWords = tuple[tuple[str, ...], tuple[str, ...]]
+
 OUT_OF_SCOPE = Path(__file__).with_name("data") / "out_of_scope.yaml"
 # A negative this close to one of the base's own phrasings is something the base answers.
 NEGATIVE_OVERLAP = 90
@@ -288,17 +292,20 @@ class Matcher:
         return [self._decide(a, scores, row) for row, a in enumerate(analyses)]
 
     def _decide(self, analysis: Analysis, scores: Scores, row: int) -> Match:
-        match = self._read_wide_or_narrow(analysis, scores, row)
+        words = self._unknown(analysis)  # the same for every reading below
+        match = self._read_wide_or_narrow(analysis, scores, row, words)
         if match.decision == ANSWER:
             return match
-        return self._by_figure(analysis, scores, row) or match
+        return self._by_figure(analysis, scores, row, words) or match
 
-    def _read_wide_or_narrow(self, analysis: Analysis, scores: Scores, row: int) -> Match:
+    def _read_wide_or_narrow(
+        self, analysis: Analysis, scores: Scores, row: int, words: UnknownWords
+    ) -> Match:
         """The match read narrowly and, when the question names a place that lies within
         one an entry covers, read wide: the wide reading is kept when it answers. Its best
         entry then outranks, on the model's score, whatever answered the narrow reading
         (that entry is eligible in both), so the wide reading is the model's choice."""
-        narrow = self._decide_on(analysis, scores, row, widen=False)
+        narrow = self._decide_on(analysis, scores, row, words, widen=False)
         inner = [
             m
             for m in analysis.mentions
@@ -318,7 +325,7 @@ class Matcher:
             # No entry the wide reading would admit outranks the narrow reading's best:
             # it would be the wide reading's best too.
             return narrow
-        wide = self._decide_on(analysis, scores, row, widen=True)
+        wide = self._decide_on(analysis, scores, row, words, widen=True)
         if wide.decision != ANSWER or wide.best is None:
             return narrow
         widened = {r.entry for r in narrow.ruled_out} - {r.entry for r in wide.ruled_out}
@@ -333,7 +340,9 @@ class Matcher:
         )
         return dataclasses.replace(wide, widened=note)
 
-    def _by_figure(self, analysis: Analysis, scores: Scores, row: int) -> Match | None:
+    def _by_figure(
+        self, analysis: Analysis, scores: Scores, row: int, words: UnknownWords
+    ) -> Match | None:
         """A question that names a figure on file ("is 384 still correct today?", "今も
         600社以上ですか") read as asking about the entries that state it: the question is
         decided among those alone, and that reading is kept when it answers. The other
@@ -344,7 +353,7 @@ class Matcher:
         stating = frozenset.intersection(*(self._figures[f] for f in found))
         if not stating:
             return None
-        match = self._decide_on(analysis, scores, row, widen=False, only=stating)
+        match = self._decide_on(analysis, scores, row, words, widen=False, only=stating)
         if match.decision != ANSWER or match.best is None:
             return None
         note = f"the question names {', '.join(found)}, a figure {match.best.entry} states"
@@ -355,6 +364,7 @@ class Matcher:
         analysis: Analysis,
         scores: Scores,
         row: int,
+        words: UnknownWords,
         widen: bool,
         only: frozenset[int] | None = None,
     ) -> Match:
@@ -395,7 +405,7 @@ class Matcher:
                     " function words); a fact is never stated for it",
                 )
             )
-        strange, unknown = self._unknown(analysis)
+        strange, unknown = words
         if decision == ANSWER and unknown and sourced:
             decision = SUGGEST
             ruled.append(
@@ -441,7 +451,7 @@ class Matcher:
             remaining[best] = False
         return tuple(found)
 
-    def _unknown(self, analysis: Analysis) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _unknown(self, analysis: Analysis) -> UnknownWords:
         """The question's content words the base never uses (not even misspelt): all of
         them, and the same when they are most of them (then the question is about
         something else), else nothing.

@@ -359,7 +359,10 @@ class Responder:
     def _without_preamble(self, analysis: Analysis, analysed_in: Language) -> Analysis | None:
         """The sentence from where it starts to ask (``cues.asking_tail``), when what comes
         before names nothing of a kind the rest does not name: "Für Düsseldorf: wie viele
-        Firmen?" keeps its place."""
+        Firmen?" keeps its place. A message of several sentences has its sentences read
+        one by one instead (``_message``)."""
+        if len(sentences(analysis.question)) > 1:
+            return None
         tail = asking_tail(analysis.folded, analysis.language or analysed_in)
         if tail is None:
             return None
