@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from intents.cues import COUNT, any_language, asked_kinds, content_terms, cues
 from intents.language import LanguageDetector
-from intents.names import COMPANY, NATIONALITY, PEOPLE, PERSON, Mention, NameFinder
+from intents.names import COMPANY, NATIONALITY, PEOPLE, PERSON, PLACE, Mention, NameFinder
 from intents.text import MAX_QUESTION_CHARS, fold, has_cjk, stem, terms, words
 from knowledge import KnowledgeBase, Language
 
@@ -33,6 +33,9 @@ def _entity_sign(ref: str) -> str:
 # Analyses kept per base: a follow-up or a message's next part re-reads a text analysed a
 # moment ago. A few hundred chats' last questions; an analysis is a few kilobytes.
 ANALYSIS_CACHE = 1024
+# A nationality word this short is an abbreviation of the country ("US", "UK"): no people
+# noun is three letters long, nor any CLDR nationality word (the shortest is "Thai").
+ABBREVIATION_CHARS = 3
 _FULL_NAME = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]+)\s+([A-ZÄÖÜ][a-zäöüß]+)\b")
 
 
@@ -159,7 +162,8 @@ class Analyser:
     ) -> tuple[Mention, ...]:
         """English uses one word for the adjective and the people: "Korean firms" names a
         nationality, "how many Korean live there" its people. The word is the people's
-        when no noun follows it: the end, a function word, or a people word."""
+        when no noun follows it: the end, a function word, or a people word; an
+        abbreviation ("US", "UK") is then the country itself ("firms in the US")."""
         if language not in (None, "en") or "en" not in cues():
             return mentions
         table = cues()["en"]
@@ -173,7 +177,8 @@ class Analyser:
                     or following in table.function
                     or ((following,) in table.people.latin)
                 ):
-                    mention = replace(mention, kind=PEOPLE)
+                    short = len(mention.surface.replace(".", "")) <= ABBREVIATION_CHARS
+                    mention = replace(mention, kind=PLACE if short else PEOPLE)
             typed.append(mention)
         return tuple(typed)
 
@@ -215,7 +220,7 @@ class Analyser:
         tokens = words(folded)
         if language is None:
             language = self.detector.guess(question, tokens)
-        mentions = self._people_nouns(self.names.find(folded, tokens), tokens, language)
+        mentions = self._people_nouns(self.names.find(folded, tokens, question), tokens, language)
         mentions += self._unknown_persons(question, tokens, mentions)
         stems = tuple(stem(t, language) for t in terms(folded))
         people_named = any(m.kind == PEOPLE for m in mentions)

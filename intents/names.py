@@ -31,6 +31,7 @@ from babel.languages import get_official_languages
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from intents.cues import cues
 from intents.text import fold, has_cjk, words
 from knowledge import KnowledgeBase
 
@@ -204,6 +205,11 @@ def _key(name: str) -> str:
     return " ".join(words(folded))
 
 
+def _in_capitals(key: str, written: str) -> bool:
+    """Whether ``written`` holds ``key`` in capitals as a word of its own ("the US")."""
+    return re.search(rf"(?<![^\W\d_]){re.escape(key.upper())}(?![^\W\d_])", written) is not None
+
+
 class NameFinder:
     """Finds the typed mentions in a question; built once per base."""
 
@@ -253,6 +259,12 @@ class NameFinder:
             if not used:
                 # "the prime minister": a person, and not one of the base's
                 self._add(key, _Name(f"world:role-{key}", PERSON))
+        # A world name that is also a function word ("US" and "us") is that name only
+        # where the question writes it in capitals.
+        function = frozenset().union(*(table.function for table in cues().values()))
+        self._cased = frozenset(
+            k for k, n in self._latin.items() if k in function and n.ref not in kb.entities
+        )
         self._cjk_keys = sorted(self._cjk, key=len, reverse=True)
         # Keys by their first character, each with its rank in that order: a text is
         # searched only for the keys that can start in it (hundreds of place names in
@@ -287,8 +299,11 @@ class NameFinder:
         if replace or key not in table:
             table[key] = name
 
-    def find(self, folded: str, tokens: Iterable[str] | None = None) -> tuple[Mention, ...]:
-        """Mentions in a folded text, longest names first, none overlapping."""
+    def find(
+        self, folded: str, tokens: Iterable[str] | None = None, written: str = ""
+    ) -> tuple[Mention, ...]:
+        """Mentions in a folded text, longest names first, none overlapping; ``written``,
+        the text as typed, tells "US" from "us"."""
         found: list[Mention] = []
         tokens = list(words(folded) if tokens is None else tokens)
         latin = [t for t in tokens if not has_cjk(t)]
@@ -297,6 +312,8 @@ class NameFinder:
             for n in range(min(MAX_NAME_WORDS, len(latin) - i), 0, -1):
                 key = " ".join(latin[i : i + n])
                 name = self._latin.get(key)
+                if name is not None and key in self._cased and not _in_capitals(key, written):
+                    name = None
                 if name is not None:
                     found.append(Mention(name.ref, name.kind, key, i))
                     i += n

@@ -321,11 +321,13 @@ class Responder:
             and match.decision == SUGGEST
             and self.kb.entries[best.entry].small_talk
             and not match.unknown
+            and not analysis.mentions
         ):
             # Small talk states no fact: a wrong "You're welcome" costs little, so it is
             # said from the suggestion threshold on instead of offering buttons for it;
             # not when most of the words are ones the base never uses ("wie hoch ist die
-            # Gewerbesteuer?" is a question about something else, not "how are you").
+            # Gewerbesteuer?" is a question about something else, not "how are you"), nor
+            # when it names a place, a nationality or anyone ("… Firmen in den USA?").
             return self._small_talk(question, best.entry, language, best.confidence, explanation)
         if best is not None and match.decision == DECIDED_ANSWER:
             if self.kb.entries[best.entry].small_talk:

@@ -546,3 +546,16 @@ def test_what_someone_said_is_not_answered_by_who_they_are(responder: Responder)
     assert reply.entry == "quote-geisel"
     ruled = (reply.explanation or {})["ruled_out"]
     assert any(r["entry"] == "who-is-geisel" and r["reason"] == "not_quoted" for r in ruled)
+
+
+def test_us_is_the_country_only_in_capitals(responder: Responder) -> None:
+    told = responder.reply("can you tell us how many japanese companies are in düsseldorf")
+    assert (told.kind, told.entry) == (ANSWER, "companies-duesseldorf")
+    mentions = (told.explanation or {})["analysis"]["mentions"]
+    assert all(m["ref"] != "world:country-US" for m in mentions)
+    abroad = responder.reply("How many Japanese companies are in the US?")
+    assert not abroad.answered
+    assert any(
+        m["ref"] == "world:country-US" and m["kind"] == "place"
+        for m in (abroad.explanation or {})["analysis"]["mentions"]
+    )
