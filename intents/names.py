@@ -300,10 +300,10 @@ class NameFinder:
             table[key] = name
 
     def find(
-        self, folded: str, tokens: Iterable[str] | None = None, written: str = ""
+        self, folded: str, tokens: Iterable[str] | None = None, as_typed: str = ""
     ) -> tuple[Mention, ...]:
-        """Mentions in a folded text, longest names first, none overlapping; ``written``,
-        the text as typed, tells "US" from "us"."""
+        """Mentions in a folded text, longest names first, none overlapping; ``as_typed``,
+        the text before folding, tells "US" from "us"."""
         found: list[Mention] = []
         tokens = list(words(folded) if tokens is None else tokens)
         latin = [t for t in tokens if not has_cjk(t)]
@@ -312,7 +312,7 @@ class NameFinder:
             for n in range(min(MAX_NAME_WORDS, len(latin) - i), 0, -1):
                 key = " ".join(latin[i : i + n])
                 name = self._latin.get(key)
-                if name is not None and key in self._cased and not _in_capitals(key, written):
+                if name is not None and key in self._cased and not _in_capitals(key, as_typed):
                     name = None
                 if name is not None:
                     found.append(Mention(name.ref, name.kind, key, i))
