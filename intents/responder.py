@@ -328,11 +328,13 @@ class Responder:
             # not when most of the words are ones the base never uses ("wie hoch ist die
             # Gewerbesteuer?" is a question about something else, not "how are you"), nor
             # when it names a place, a nationality or anyone ("… Firmen in den USA?").
-            return self._small_talk(question, best.entry, language, best.confidence, explanation)
+            return self._small_talk(
+                question, best.entry, language, best.confidence, explanation, context
+            )
         if best is not None and match.decision == DECIDED_ANSWER:
             if self.kb.entries[best.entry].small_talk:
                 return self._small_talk(
-                    question, best.entry, language, best.confidence, explanation
+                    question, best.entry, language, best.confidence, explanation, context
                 )
             reply = self._answer(
                 question, best.entry, language, best.confidence, asked, explanation
@@ -687,8 +689,10 @@ class Responder:
         language: Language,
         confidence: float,
         explanation: Mapping[str, Any],
+        context: Conversation | None = None,
     ) -> Reply:
-        """The bot's own words, with a question of each topic to start from."""
+        """The bot's own words, with a question of each topic to start from. The chat's
+        subject stays what it was: "thanks!" and then "and the residents?" still follow up."""
         entry = self.kb.entries[entry_id]
         topics: dict[str, str] = {}
         for other in self.kb.entries.values():
@@ -706,7 +710,11 @@ class Responder:
                 Suggestion(e, self.label(e, language))
                 for e in list(topics.values())[:MAX_FOLLOW_UPS]
             ),
-            context=Conversation(None, None, language),
+            context=Conversation(
+                context.last_entry if context else None,
+                context.last_question if context else None,
+                language,
+            ),
             confidence=confidence,
             explanation=dict(explanation),
         )

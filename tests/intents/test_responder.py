@@ -13,6 +13,7 @@ from intents.reply import (
     DID_YOU_MEAN,
     EMPTY,
     NOT_ON_FILE,
+    SMALL_TALK,
     UNKNOWN_COMPANY,
     Conversation,
 )
@@ -559,3 +560,11 @@ def test_us_is_the_country_only_in_capitals(responder: Responder) -> None:
         m["ref"] == "world:country-US" and m["kind"] == "place"
         for m in (abroad.explanation or {})["analysis"]["mentions"]
     )
+
+
+def test_a_thank_you_does_not_end_the_subject(responder: Responder) -> None:
+    first = responder.reply("How many Japanese companies are in Düsseldorf?")
+    thanks = responder.reply("thanks!", context=first.context)
+    assert thanks.kind == SMALL_TALK
+    follow = responder.reply("and what about japanese people?", context=thanks.context)
+    assert (follow.kind, follow.entry) == (ANSWER, "residents-duesseldorf")
