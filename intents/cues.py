@@ -150,7 +150,7 @@ def asked_kinds(folded: str, tokens: Sequence[str], language: str | None) -> fro
 def contrasted(folded: str, language: str | None) -> tuple[str, str] | None:
     """ "not A but B", "nicht A, sondern B", "AじゃなくてB": (A, B), what is set aside and
     what is asked, or None. A Latin contrast word counts only after a negation (a plain
-    "but" joins, it does not set aside); a Japanese one marks A itself."""
+    "but" joins, it does not set aside); a kanji/kana one marks A itself."""
     tokens = words(folded)
     for lang in [language] if language in cues() else list(cues()):
         table = cues()[lang]

@@ -274,7 +274,7 @@ class Responder:
         reading = self._contrast(question, guess or language, language)
         if reading is not None:
             # "A, not B": what is set aside is no part of the question (it may lend its
-            # place: "nicht die Japaner in X, sondern die Firmen dort")
+            # place: "nicht die Koreaner in X, sondern die Firmen dort")
             matched = self.matcher.match(reading)
             explanation["contrast"] = reading.question
         match = matched or self.matcher.match(self.analyser.analyse(question, guess or language))
@@ -362,7 +362,7 @@ class Responder:
 
     def _without_preamble(self, analysis: Analysis, analysed_in: Language) -> Analysis | None:
         """The sentence from where it starts to ask (``cues.asking_tail``), when what comes
-        before names nothing of a kind the rest does not name: "Für Düsseldorf: wie viele
+        before names nothing of a kind the rest does not name: "Für Springfield: wie viele
         Firmen?" keeps its place. A message of several sentences has its sentences read
         one by one instead (``_message``)."""
         if len(sentences(analysis.question)) > 1:
@@ -440,7 +440,7 @@ class Responder:
         }
         if continues:
             # What was set aside lends only its names of kinds the rest does not name
-            # ("nicht die Japaner in X, sondern die Firmen dort"): its words are not asked.
+            # ("nicht die Koreaner in X, sondern die Firmen dort"): its words are not asked.
             lent = [m.surface for m in previous.mentions if m.surface not in dropped]
             return self.analyser.analyse(
                 " ".join([fragment.question, *lent]), fragment.language or language
