@@ -12,13 +12,15 @@ places its facts are scoped to, and what its own phrasings name in at least
 ``MIN_PHRASINGS`` of them (one phrasing may name a place in passing: "we're a Tokyo firm").
 An entry that states no number and covers a place may also answer for the places the
 base says lie ``within`` it (``widen``): what the source says of a state's workforce holds
-for its cities, where the state's count of anything is not the city's. The matcher reads a
-question that wide only when nothing answers it read narrowly.
+for its cities, where the state's count of anything is not the city's. The matcher keeps
+the wide reading only when it answers with an entry that the narrow reading ruled out and
+the model ranks above the narrow reading's best.
 
 The same rule covers what is counted: a question that counts people is not answered by
 an entry whose phrasings count companies, and the other way round; a question that asks
 "how many" is not answered by an entry that states no number, nor "when" by one that states
-a number and no date; a question about the future is not answered from dated facts.
+a number and no date; "what did X say" not by an entry whose phrasings never ask that
+(when some entry's do); a question about the future is not answered from dated facts.
 """
 
 from __future__ import annotations

@@ -328,8 +328,7 @@ class Matcher:
         wide = self._decide_on(analysis, scores, row, words, widen=True)
         if wide.decision != ANSWER or wide.best is None:
             return narrow
-        widened = {r.entry for r in narrow.ruled_out} - {r.entry for r in wide.ruled_out}
-        if wide.best.entry not in widened:
+        if self._index[wide.best.entry] not in admitted:
             return narrow  # the wide reading answers with an entry the narrow one weighed
         outer = self.covered(wide.best.entry).covers.get(PLACE, frozenset())
         said = ", ".join(dict.fromkeys(m.surface for m in inner))
@@ -533,7 +532,8 @@ class Matcher:
         only: frozenset[int] | None = None,
     ) -> tuple[np.ndarray, list[RuledOut], np.ndarray]:
         """The constraint stage over the best ``CANDIDATES`` (or over ``only``, the entries
-        a figure points at, all others out): who may answer, who may not."""
+        a figure points at, all others out: then the lead of the best is measured against
+        those alone, the figure having set the rest aside): who may answer, who may not."""
         ruled: list[RuledOut] = []
         if only is not None:
             eligible = np.zeros(len(self.entry_ids), dtype=bool)

@@ -273,7 +273,7 @@ class Responder:
         explanation: dict[str, Any] = {"follow_up": None, "contrast": None, "preamble": None}
         reading = self._contrast(question, guess or language, language)
         if reading is not None:
-            # "A, not B": what is set aside is no part of the question (it may lend its
+            # "not A but B": what is set aside is no part of the question (it may lend its
             # place: "nicht die Koreaner in X, sondern die Firmen dort")
             matched = self.matcher.match(reading)
             explanation["contrast"] = reading.question
@@ -379,15 +379,25 @@ class Responder:
     def _contrast(
         self, question: str, analysed_in: Language, language: Language
     ) -> Analysis | None:
-        """The reading of "not A but B" (``cues.contrasted``): B, taking from A what B
-        leaves unsaid, as a follow-up takes it from the question before; None without one."""
+        """The reading of "not A but B" (``cues.contrasted``): B, with A's names of the
+        kinds B does not name ("nicht die Koreaner in X, sondern die Firmen dort": X); A's
+        words are not asked. None without a contrast."""
         split = contrasted(fold(question), analysed_in)
         if split is None:
             return None
         aside, asked = split
         fragment = self.analyser.analyse(asked, analysed_in)
-        before = Conversation(None, aside, analysed_in)
-        return self._follow_up(fragment, before, language, False, continues=True) or fragment
+        named = {KIND_FAMILY.get(m.kind, m.kind) for m in fragment.mentions}
+        lent = [
+            m.surface
+            for m in self.analyser.analyse(aside, analysed_in).mentions
+            if KIND_FAMILY.get(m.kind, m.kind) not in named
+        ]
+        if not lent:
+            return fragment
+        return self.analyser.analyse(
+            " ".join([fragment.question, *lent]), fragment.language or language
+        )
 
     def _follow_up(
         self,
@@ -395,11 +405,9 @@ class Responder:
         context: Conversation,
         language: Language,
         answered: bool,
-        continues: bool = False,
     ) -> Analysis | None:
         """The previous question re-specified by a short fragment, or None if it is not one.
-        ``answered``: the fragment alone gets an answer; ``continues``: the text says it
-        continues (a contrast), whatever its length."""
+        ``answered``: the fragment alone gets an answer."""
         tokens = words(fragment.folded)
         table = cues().get(fragment.language or language)
         explicit = table is not None and (
@@ -409,9 +417,7 @@ class Responder:
             not fragment.folded or len(fragment.folded) <= FOLLOW_UP_WORDS * 8
         )
         refers_back = table is not None and table.refers_back.found_in(fragment.folded, tokens)
-        if not continues and (
-            not (explicit or short or refers_back) or (answered and not explicit)
-        ):
+        if not (explicit or short or refers_back) or (answered and not explicit):
             # A question answered on its own, with no "and …?" or "what about …?" to say
             # that it continues, is a question of its own.
             return None
@@ -429,22 +435,13 @@ class Responder:
             context.last_question or "", previous_language or context.language or language
         )
         families = {KIND_FAMILY.get(m.kind, m.kind) for m in fragment.mentions}
-        if not continues and families - {
-            KIND_FAMILY.get(m.kind, m.kind) for m in previous.mentions
-        }:
+        if families - {KIND_FAMILY.get(m.kind, m.kind) for m in previous.mentions}:
             # "Is Acme in Ohio?" after a question about places names a company: a new
             # subject, not the previous question re-specified.
             return None
         dropped = {
             m.surface for m in previous.mentions if KIND_FAMILY.get(m.kind, m.kind) in families
         }
-        if continues:
-            # What was set aside lends only its names of kinds the rest does not name
-            # ("nicht die Koreaner in X, sondern die Firmen dort"): its words are not asked.
-            lent = [m.surface for m in previous.mentions if m.surface not in dropped]
-            return self.analyser.analyse(
-                " ".join([fragment.question, *lent]), fragment.language or language
-            )
         own_question = bool(fragment.asks or fragment.unnamed_content)
         if own_question:
             # A fragment that asks something of its own ("and where?", "what did she say?",
