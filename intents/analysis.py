@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from intents.cues import COUNT, any_language, asked_kinds, content_terms, cues
+from intents.cues import COUNT, any_language, asked_kinds, content_terms, cues, function_words
 from intents.language import LanguageDetector
 from intents.names import COMPANY, NATIONALITY, PEOPLE, PERSON, PLACE, Mention, NameFinder
 from intents.text import MAX_QUESTION_CHARS, fold, has_cjk, stem, terms, words
@@ -29,19 +29,14 @@ def _entity_sign(ref: str) -> str:
     return f" {chr(0xE000 + zlib.crc32(ref.encode()) % 6000)} "
 
 
-# Two capitalised Latin words in a row: a first and a last name.
 # Analyses kept per base: a follow-up or a message's next part re-reads a text analysed a
 # moment ago. A few hundred chats' last questions; an analysis is a few kilobytes.
 ANALYSIS_CACHE = 1024
 # A nationality word this short is an abbreviation of the country ("US", "UK"): no people
 # noun is three letters long, nor any CLDR nationality word (the shortest is "Thai").
 ABBREVIATION_CHARS = 3
+# Two capitalised Latin words in a row: a first and a last name.
 _FULL_NAME = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]+)\s+([A-ZÄÖÜ][a-zäöüß]+)\b")
-
-
-@lru_cache(maxsize=1)
-def _function_words() -> frozenset[str]:
-    return frozenset().union(*(table.function for table in cues().values()))
 
 
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -191,7 +186,7 @@ class Analyser:
         found = []
         for match in _FULL_NAME.finditer(question):
             pair = [fold(w) for w in match.groups()]
-            if any(w in self.known_words or w in named or w in _function_words() for w in pair):
+            if any(w in self.known_words or w in named or w in function_words() for w in pair):
                 continue
             surface = " ".join(pair)
             start = tokens.index(pair[0]) if pair[0] in tokens else 0

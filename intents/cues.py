@@ -74,6 +74,17 @@ class Phrases:
                     return True
         return False
 
+    def first_from(self, tokens: Sequence[str], start: int = 0) -> tuple[int, int] | None:
+        """The first place at or after ``start`` where a Latin phrase begins, as (index,
+        words), the longest phrase there; None when there is none."""
+        for i in range(start, len(tokens)):
+            if tokens[i] not in self.firsts:
+                continue
+            for n in range(self.longest, 0, -1):
+                if tuple(tokens[i : i + n]) in self.latin:
+                    return i, n
+        return None
+
     def starts(self, tokens: Sequence[str]) -> bool:
         return any(tuple(tokens[:n]) in self.latin for n in range(1, self.longest + 1))
 
@@ -121,6 +132,18 @@ def cues() -> dict[str, LanguageCues]:
     return loaded
 
 
+def tables(language: str | None) -> list[LanguageCues]:
+    """The cue tables a text is read with: its language's, or every one when it has none
+    (or one without a table)."""
+    return [cues()[language]] if language in cues() else list(cues().values())
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """The function words of every language."""
+    return frozenset().union(*(table.function for table in cues().values()))
+
+
 # Cue phrases are at most this many words long ("what are the", "wie sieht es mit").
 MAX_CUE_WORDS = 4
 
@@ -136,8 +159,7 @@ def grams_of(tokens: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
 def asked_kinds(folded: str, tokens: Sequence[str], language: str | None) -> frozenset[str]:
     """What a question asks for; a yes/no question is one that opens with its verb."""
     found: set[str] = set()
-    for lang in [language] if language in cues() else list(cues()):
-        table = cues()[lang]
+    for table in tables(language):
         for kind, phrases in table.asks.items():
             if kind == YESNO:
                 if phrases.starts(tokens) or (phrases.cjk and phrases.ends(folded)):
@@ -152,17 +174,16 @@ def contrasted(folded: str, language: str | None) -> tuple[str, str] | None:
     what is asked, or None. A Latin contrast word counts only after a negation (a plain
     "but" joins, it does not set aside); a kanji/kana one marks A itself."""
     tokens = words(folded)
-    for lang in [language] if language in cues() else list(cues()):
-        table = cues()[lang]
+    for table in tables(language):
         for marker in table.contrast.cjk:
             at = folded.find(marker)
             if at > 0 and folded[at + len(marker) :].strip(" 、,"):
                 return folded[:at].strip(" 、,"), folded[at + len(marker) :].strip(" 、,")
-        denied = _phrase_at(table.negation, tokens, 0)
+        denied = table.negation.first_from(tokens)
         if denied is None:
             continue
         start, length = denied
-        turn = _phrase_at(table.contrast, tokens, start + length)
+        turn = table.contrast.first_from(tokens, start + length)
         if turn is None:
             continue
         at, width = turn
@@ -184,8 +205,7 @@ def asking_tail(folded: str, language: str | None) -> str | None:
     opening included; inside a sentence those words ("is", "can") start no question."""
     tokens = words(folded)
     best: str | None = None
-    for lang in [language] if language in cues() else list(cues()):
-        table = cues()[lang]
+    for table in tables(language):
         if table.asks[YESNO].starts(tokens):
             continue
         kinds = [p for kind, p in table.asks.items() if kind != YESNO]
@@ -194,23 +214,12 @@ def asking_tail(folded: str, language: str | None) -> str | None:
             comma = max(folded.rfind(c, 0, min(found)) for c in _CJK_COMMAS)
             tail = folded[comma + 1 :].strip() if comma > 0 else ""
         else:
-            starts = [s for p in kinds if (s := _phrase_at(p, tokens, 0)) is not None]
+            starts = [s for p in kinds if (s := p.first_from(tokens)) is not None]
             at = min((s[0] for s in starts), default=0)
             tail = " ".join(tokens[at:]) if at > 0 else ""
         if tail and (best is None or len(tail) > len(best)):
             best = tail
     return best
-
-
-def _phrase_at(phrases: Phrases, tokens: Sequence[str], start: int) -> tuple[int, int] | None:
-    """The first place at or after ``start`` where a Latin phrase begins: (index, words)."""
-    for i in range(start, len(tokens)):
-        if tokens[i] not in phrases.firsts:
-            continue
-        for n in range(phrases.longest, 0, -1):
-            if tuple(tokens[i : i + n]) in phrases.latin:
-                return i, n
-    return None
 
 
 def any_language(
@@ -221,10 +230,9 @@ def any_language(
     fuzzy_tokens: Sequence[str] = (),
 ) -> bool:
     """Whether a cue list (``future``, ``people`` …) of the text's language is found in it."""
-    languages = [language] if language in cues() else list(cues())
     return any(
-        getattr(cues()[lang], attribute).found_in(folded, tokens, fuzzy_tokens)
-        for lang in languages
+        getattr(table, attribute).found_in(folded, tokens, fuzzy_tokens)
+        for table in tables(language)
     )
 
 

@@ -31,7 +31,7 @@ from babel.languages import get_official_languages
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from intents.cues import cues
+from intents.cues import function_words
 from intents.text import fold, has_cjk, words
 from knowledge import KnowledgeBase
 
@@ -261,9 +261,8 @@ class NameFinder:
                 self._add(key, _Name(f"world:role-{key}", PERSON))
         # A world name that is also a function word ("US" and "us") is that name only
         # where the question writes it in capitals.
-        function = frozenset().union(*(table.function for table in cues().values()))
         self._cased = frozenset(
-            k for k, n in self._latin.items() if k in function and n.ref not in kb.entities
+            k for k, n in self._latin.items() if k in function_words() and n.ref not in kb.entities
         )
         self._cjk_keys = sorted(self._cjk, key=len, reverse=True)
         # Keys by their first character, each with its rank in that order: a text is
