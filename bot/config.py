@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
+from intents.responder import REMEMBERED_REPLIES
 from knowledge.paths import SHIPPED_KNOWLEDGE_DIR
 
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
@@ -183,6 +184,10 @@ class Settings:
     watch_knowledge: bool = setting("WATCH_KNOWLEDGE", False, _boolean)
     concurrent_updates: int = setting(
         "CONCURRENT_UPDATES", DEFAULT_CONCURRENT_UPDATES, _integer(1, 1024)
+    )
+    # Replies kept for questions asked again, per base (intents/responder.py); 0: none.
+    remembered_replies: int = setting(
+        "REMEMBERED_REPLIES", REMEMBERED_REPLIES, _integer(0, 100_000)
     )
     # Telegram's limit of about 30 messages a second across chats (Bot FAQ).
     rate_limit_per_second: float = setting("RATE_LIMIT_PER_SECOND", 30.0, _number(0.0))

@@ -10,6 +10,8 @@ fetched and not yet answered. Here the queue itself writes to the journal:
   for each update of a batch before it raises the offset, and the webhook awaits it before
   it answers 200, so nothing is confirmed that is not on disk. An ``update_id`` already in
   the journal (a webhook re-post, a batch fetched again after a crash) is not queued again.
+* ``received`` is given each getUpdates answer as Telegram sent it (bot/http/recording.py):
+  ``put`` journals those words rather than serialising the ``Update`` object again.
 * ``put`` also waits while ``capacity`` updates are queued or being handled: the bot takes
   from Telegram only what it can work on, so a backlog waits at Telegram, not in memory.
 * ``JournalProcessor`` (the Application's update processor) marks an update done when its
@@ -180,6 +182,18 @@ class JournalingQueue(asyncio.Queue):  # type: ignore[type-arg]
         self.capacity = capacity
         self._room: asyncio.Semaphore | None = None  # one unit per admitted, unfinished update
         self._replayed: asyncio.Event | None = None
+        self._as_received: dict[int, Any] = {}  # update_id -> the update as Telegram sent it
+
+    def received(self, updates: list[Any]) -> None:
+        """The updates of one getUpdates answer, as Telegram sent them, before they are put.
+
+        Only the latest answer is kept: the Updater puts every update of an answer before it
+        asks for the next, so an earlier answer's are all journaled (or were not Updates)."""
+        self._as_received = {
+            each["update_id"]: each
+            for each in updates
+            if isinstance(each, dict) and isinstance(each.get("update_id"), int)
+        }
 
     def _semaphore(self) -> asyncio.Semaphore:
         if self._room is None:  # created in the running loop
@@ -194,7 +208,10 @@ class JournalingQueue(asyncio.Queue):  # type: ignore[type-arg]
             await self._replayed.wait()  # undone updates first
         await self._admit()
         try:
-            is_new = self.journal.record(item.update_id, json.dumps(item.to_dict()))
+            body = self._as_received.pop(item.update_id, None)
+            is_new = self.journal.record(
+                item.update_id, json.dumps(body if body is not None else item.to_dict())
+            )
         except BaseException:
             self.release()
             raise

@@ -34,7 +34,7 @@ from bot.stores.isolated_load import DEFAULT_MEMORY_LIMIT, load_in_child
 from bot.texts import text
 from intents.formats import format_moment, format_number
 from intents.matcher import LearnedModels
-from intents.responder import Responder
+from intents.responder import REMEMBERED_REPLIES, Responder
 from knowledge import KnowledgeBase, KnowledgeError, Language, Problem
 from knowledge.diff import BaseDiff, KindDiff, diff_bases
 from knowledge.loader import load_knowledge
@@ -152,17 +152,20 @@ class KnowledgeStore:
         *,
         reload_memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
         models: LearnedModels | None = None,
+        remembered_replies: int = REMEMBERED_REPLIES,
     ) -> None:
         """Load the base in ``directory``; raises ``KnowledgeError`` when it is broken.
 
         Reloads read the base in a child process limited to ``reload_memory_limit`` bytes
         of address space; ``None`` reads it in this process instead. ``models`` keeps what
         was learned from a base (``bot.stores.models``), so an unchanged base is not
-        learned again at the next start.
+        learned again at the next start. ``remembered_replies``: how many replies each
+        snapshot keeps for questions asked again (``intents.responder``).
         """
         self.directory = Path(directory)
         self.reload_memory_limit = reload_memory_limit
         self.models = models
+        self.remembered_replies = remembered_replies
         self._reload_lock = threading.Lock()  # one reload at a time, whatever thread asks
         self._areload_lock = asyncio.Lock()  # waiting coroutines queue here, not in threads
         self._fingerprint = directory_fingerprint(self.directory)
@@ -187,7 +190,7 @@ class KnowledgeStore:
             kb = load_in_child(self.directory, memory_limit=self.reload_memory_limit)
         else:
             kb = load_knowledge(self.directory)
-        responder = Responder(kb, self.models)
+        responder = Responder(kb, self.models, remembered=self.remembered_replies)
         return Snapshot(
             kb=kb,
             responder=responder,

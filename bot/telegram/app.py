@@ -33,6 +33,7 @@ from bot.cli import startup
 from bot.cli.startup import Started, StartupFailure
 from bot.config import Settings
 from bot.http.aiohttp_request import AiohttpRequest, proxy_from_environment
+from bot.http.recording import RecordingRequest
 from bot.http.retries import RetryingRateLimiter
 from bot.http.webhook import TELEGRAM_MAX_CONNECTIONS, WebhookServer
 from bot.stores.journal import JournalingQueue, JournalProcessor
@@ -132,12 +133,19 @@ def build_application(
     # One connection per concurrently handled update, plus a few for answers to callback and
     # inline queries sent while every handler is busy; getUpdates has a connection of its own.
     pool_size = settings.concurrent_updates + SPARE_CONNECTIONS
+    # The journal keeps each fetched update as Telegram sent it (bot/http/recording.py).
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request).get_updates_request(
+            RecordingRequest(request, queue.received)
+        )
     else:
         builder = builder.request(
             _bot_api_request(settings, pool_size, settings.http_read_timeout, POOL_TIMEOUT)
-        ).get_updates_request(_bot_api_request(settings, 1, GET_UPDATES_READ_TIMEOUT))
+        ).get_updates_request(
+            RecordingRequest(
+                _bot_api_request(settings, 1, GET_UPDATES_READ_TIMEOUT), queue.received
+            )
+        )
     app = builder.build()
     app.add_handler(handlers.flood_gate.handler(), group=GATE_GROUP)
     app.add_handlers(handlers.all())

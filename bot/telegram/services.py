@@ -39,7 +39,9 @@ class Services:
     @classmethod
     def create(cls, settings: Settings) -> Services:
         store = KnowledgeStore(  # KnowledgeError when broken
-            settings.knowledge_dir, models=ModelFiles.in_data_dir(settings.data_dir)
+            settings.knowledge_dir,
+            models=ModelFiles.in_data_dir(settings.data_dir),
+            remembered_replies=settings.remembered_replies,
         )
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         question_log = QuestionLog.in_directory(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,6 +20,9 @@ from intents.reply import (
     Conversation,
 )
 from intents.responder import MAX_SUGGESTIONS, Responder
+from intents.text import MAX_QUESTION_CHARS
+from knowledge import KnowledgeBase
+from knowledge.loader import load_knowledge
 
 
 def figure(responder: Responder, entry_id: str, language: str) -> str:
@@ -568,3 +573,56 @@ def test_a_thank_you_does_not_end_the_subject(responder: Responder) -> None:
     assert thanks.kind == SMALL_TALK
     follow = responder.reply("and what about japanese people?", context=thanks.context)
     assert (follow.kind, follow.entry) == (ANSWER, "residents-duesseldorf")
+
+
+# -- the reply memory -------------------------------------------------------------------
+
+
+def test_a_question_asked_again_gets_the_remembered_reply(shipped_kb: KnowledgeBase) -> None:
+    responder = Responder(shipped_kb)
+    first = responder.reply("How many Japanese firms are in Düsseldorf?")
+    again = responder.reply("How many Japanese firms are in Düsseldorf?")
+    assert again is first
+    memory = responder.remembered()
+    assert memory is not None and (memory.hits, memory.misses) == (1, 1)
+
+
+def test_the_remembered_reply_is_the_reply_worked_out_afresh(shipped_kb: KnowledgeBase) -> None:
+    remembering = Responder(shipped_kb)
+    forgetting = Responder(shipped_kb, remembered=0)
+    assert forgetting.remembered() is None
+    for question in ("Wie viele Japaner leben in NRW?", "東京で何がありましたか？", "Hello!"):
+        remembering.reply(question)
+        remembered = remembering.reply(question)
+        fresh = forgetting.reply(question)
+        assert remembered == fresh
+        assert remembered.explanation == fresh.explanation
+
+
+def test_the_same_words_in_another_context_or_language_are_worked_out_again(
+    shipped_kb: KnowledgeBase,
+) -> None:
+    responder = Responder(shipped_kb)
+    alone = responder.reply("and in NRW?")
+    after = responder.reply("and in NRW?", context=responder.reply(
+        "How many Japanese companies are in Düsseldorf?").context)  # fmt: skip
+    assert not alone.answered
+    assert after.answered and after.entry == "companies-nrw"
+    german = responder.reply("and in NRW?", language="de")
+    assert german.language == "de" and alone.language == "en"
+
+
+def test_the_reply_memory_is_bounded(small_base_dir: Path) -> None:
+    responder = Responder(load_knowledge(small_base_dir), remembered=2)
+    for question in ("one?", "two?", "three?", "four?"):
+        responder.reply(question)
+    memory = responder.remembered()
+    assert memory is not None and memory.currsize == 2
+
+
+def test_a_long_message_is_remembered_by_what_is_read_of_it(shipped_kb: KnowledgeBase) -> None:
+    responder = Responder(shipped_kb)
+    long = "How many Japanese firms are in Düsseldorf? " + "x" * (2 * MAX_QUESTION_CHARS)
+    first = responder.reply(long)
+    assert responder.reply(long[: MAX_QUESTION_CHARS + 5]) is first
+    assert len(first.question) <= MAX_QUESTION_CHARS
