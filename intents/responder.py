@@ -79,8 +79,9 @@ PERSON_ENTITY = "person"  # the entity kind of people (knowledge/README.md)
 # throughput). A reply is a pure function of the question as typed, the chat's context and
 # the two languages, for one base; a reload builds a new Responder, so a new base starts with
 # an empty memory. A reply with its explanation holds about 9.4 KiB (tracemalloc, over the
-# dev and heldout questions): 512 of them, about 5 MB, whatever is typed at the bot.
-REMEMBERED_REPLIES = 512
+# dev and heldout questions), about 70 KiB for a message of the longest kind, with several
+# questions: 256 of them are about 2.5 MB, and at most about 18 MB whatever is typed.
+REMEMBERED_REPLIES = 256
 
 
 def _nothing_said(text_: str) -> bool:
