@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from bot.logging_setup import REDACTED, configure_logging
+from tests.bot.logs import bot_logging
 
 TOKEN = "123456789:AAH-secret_part_of_the_token_0123456"
 SECRET_HALF = TOKEN.split(":")[1]
@@ -18,17 +19,8 @@ SECRET_HALF = TOKEN.split(":")[1]
 @pytest.fixture
 def log_output() -> Iterator[io.StringIO]:
     """Logging configured as ``main`` does, at DEBUG, writing into a buffer; undone after."""
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    stream = io.StringIO()
-    configure_logging("DEBUG", [TOKEN, None], stream=stream)
-    yield stream
-    for handler in list(root.handlers):
-        if handler not in saved_handlers:
-            root.removeHandler(handler)
-        for f in list(handler.filters):
-            handler.removeFilter(f)
-    root.setLevel(saved_level)
+    with bot_logging("DEBUG", [TOKEN, None]) as stream:
+        yield stream
 
 
 def test_the_token_is_redacted_from_messages_and_arguments(log_output: io.StringIO) -> None:

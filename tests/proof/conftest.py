@@ -20,6 +20,10 @@ from tests.bot.conftest import (  # noqa: F401  (fixtures shared with the bot te
 )
 from tests.fake_telegram import FakeTelegram
 
+# Every library logger that may print a request: opened up to DEBUG while logs are captured,
+# so the redaction must hold without the help of quiet loggers.
+NOISY_LOGGERS = ("httpx", "httpcore", "aiohttp", "telegram", "tornado", "asyncio", "hpack")
+
 
 def replies_per_chat(server: FakeTelegram) -> Counter[int]:
     """How many messages reached each chat (sendMessage calls that took effect)."""

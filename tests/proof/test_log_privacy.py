@@ -3,6 +3,7 @@ names, ids and message texts at any level (unless LOG_MESSAGE_CONTENT=true)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ import pytest
 from telegram.error import BadRequest
 
 from bot.config import Settings
-from bot.logging_setup import configure_logging
+from tests.bot.logs import NOISY_LOGGERS, bot_logging
 from tests.bot.starting import start_bot
 from tests.fake_telegram import FakeTelegram
 
@@ -24,27 +25,14 @@ NAME, USER_ID, TEXT = "Zebediah", 987_654_321, "Do quokkas live in Düsseldorf?"
 @pytest.fixture
 def capture() -> Iterator[object]:
     """``capture(level, secrets, show_content)`` -> a StringIO behind the bot's own handler."""
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    noisy = ("httpx", "httpcore", "telegram", "asyncio")
-    saved_levels = {name: logging.getLogger(name).level for name in noisy}
+    with contextlib.ExitStack() as stack:
 
-    def start(level: str, secrets: list[str | None], show_content: bool = False) -> io.StringIO:
-        stream = io.StringIO()
-        configure_logging(level, secrets, stream=stream, show_content=show_content)
-        for name in noisy:
-            logging.getLogger(name).setLevel(logging.DEBUG)
-        return stream
+        def start(level: str, secrets: list[str | None], show_content: bool = False) -> io.StringIO:
+            return stack.enter_context(
+                bot_logging(level, secrets, show_content, opened_up=NOISY_LOGGERS)
+            )
 
-    yield start
-    for handler in list(root.handlers):
-        if handler not in saved_handlers:
-            root.removeHandler(handler)
-        for old in list(handler.filters):
-            handler.removeFilter(old)
-    root.setLevel(saved_level)
-    for name, level in saved_levels.items():
-        logging.getLogger(name).setLevel(level)
+        yield start
 
 
 @pytest.mark.parametrize(

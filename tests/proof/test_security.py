@@ -8,7 +8,6 @@ The webhook's secret token is proven in tests/bot/http/test_webhook.py.
 from __future__ import annotations
 
 import io
-import logging
 import tracemalloc
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -18,8 +17,8 @@ import pytest
 
 from bot import texts
 from bot.config import Settings
-from bot.logging_setup import configure_logging
 from bot.offline.updates import question_burst
+from tests.bot.logs import NOISY_LOGGERS, bot_logging
 from tests.bot.starting import start_bot
 from tests.bot.telegram_html import visible_text
 from tests.bot.tiny_base import QUESTION, write_base
@@ -36,23 +35,9 @@ pytestmark = pytest.mark.timeout(60)
 @pytest.fixture
 def log_output(bot_settings: Settings) -> Iterator[io.StringIO]:
     """Logging as ``python -m bot run`` sets it up, then every logger opened up to DEBUG."""
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    noisy = ("httpx", "httpcore", "aiohttp", "telegram", "tornado", "asyncio", "hpack")
-    saved_levels = {name: logging.getLogger(name).level for name in noisy}
-    stream = io.StringIO()
-    configure_logging("DEBUG", [bot_settings.token, bot_settings.webhook_secret], stream=stream)
-    for name in noisy:  # the redaction must hold without the help of quiet loggers
-        logging.getLogger(name).setLevel(logging.DEBUG)
-    yield stream
-    for handler in list(root.handlers):
-        if handler not in saved_handlers:
-            root.removeHandler(handler)
-        for old in list(handler.filters):
-            handler.removeFilter(old)
-    root.setLevel(saved_level)
-    for name, level in saved_levels.items():
-        logging.getLogger(name).setLevel(level)
+    secrets = [bot_settings.token, bot_settings.webhook_secret]
+    with bot_logging("DEBUG", secrets, opened_up=NOISY_LOGGERS) as stream:
+        yield stream
 
 
 TRANSPORTS = [

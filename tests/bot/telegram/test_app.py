@@ -4,7 +4,6 @@ and ``python -m bot run`` as a process (polling, webhook, SIGHUP, SIGTERM)."""
 from __future__ import annotations
 
 import io
-import logging
 import signal
 import socket
 from collections.abc import Awaitable, Callable, Iterator
@@ -13,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.logging_setup import configure_logging
 from bot.offline.server import Fault
 from tests.bot.bot_process import BotProcess
+from tests.bot.logs import bot_logging
 from tests.bot.starting import write_plain_base
 from tests.bot.telegram_html import visible_text
 from tests.fake_telegram import FakeTelegram
@@ -69,17 +68,8 @@ async def test_a_failed_button_press_is_answered_on_the_button(
 @pytest.fixture
 def debug_log() -> Iterator[io.StringIO]:
     """Logging as ``python -m bot run`` sets it up, at DEBUG, into a buffer."""
-    root = logging.getLogger()
-    saved, level = list(root.handlers), root.level
-    stream = io.StringIO()
-    configure_logging("DEBUG", [factory.BOT_TOKEN], stream=stream)
-    yield stream
-    for handler in list(root.handlers):
-        if handler not in saved:
-            root.removeHandler(handler)
-        for each in list(handler.filters):
-            handler.removeFilter(each)
-    root.setLevel(level)
+    with bot_logging("DEBUG", [factory.BOT_TOKEN]) as stream:
+        yield stream
 
 
 async def test_the_token_appears_in_no_log_line_at_debug(
