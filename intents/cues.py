@@ -273,7 +273,8 @@ def content_terms(folded: str, terms: Sequence[str], language: str | None) -> tu
         if has_cjk(term):
             rest = term
             for piece in cjk_noise:
-                rest = rest.replace(piece, "")
+                if piece in rest:  # most pieces are not: a test is cheaper than a replace
+                    rest = rest.replace(piece, "")
             if rest.strip():
                 kept.append(term)
         elif term not in function and term not in cue_words and not term.isdigit():
@@ -281,7 +282,6 @@ def content_terms(folded: str, terms: Sequence[str], language: str | None) -> tu
     return tuple(kept)
 
 
-@lru_cache(maxsize=1)
 @lru_cache(maxsize=1)
 def question_joints() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """Conjunctions (one-word follow-up openings: "and", "und"), the words a question
