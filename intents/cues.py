@@ -112,7 +112,8 @@ class LanguageCues:
 @lru_cache(maxsize=1)
 def cues() -> dict[str, LanguageCues]:
     with DATA.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        # Every value is a word: YAML 1.1 would read "on", "yes" and "true" as booleans.
+        data = yaml.load(handle, Loader=yaml.BaseLoader)
     loaded: dict[str, LanguageCues] = {}
     for language, section in data.items():
         loaded[language] = LanguageCues(

@@ -85,7 +85,7 @@ MIN_COMPOUND_PART = 4
 @lru_cache(maxsize=1)
 def _out_of_scope() -> dict[str, tuple[str, ...]]:
     with OUT_OF_SCOPE.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        data = yaml.load(handle, Loader=yaml.BaseLoader)  # questions: text, whatever they say
     return {language: tuple(map(str, questions)) for language, questions in data.items()}
 
 

@@ -109,7 +109,8 @@ class _Name:
 
 def _load(name: str, key: str | None = None) -> Any:
     with (DATA / name).open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+        # Every value is a name: YAML 1.1 would read "No" (Norway's code) as a boolean.
+        data = yaml.load(handle, Loader=yaml.BaseLoader)
     return data[key] if key else next(iter(data.values()))
 
 

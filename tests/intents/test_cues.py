@@ -126,3 +126,12 @@ def test_what_comes_before_the_question_is_cut_off(question: str, tail: str) -> 
 )
 def test_a_sentence_that_asks_from_its_start_has_no_preamble(question: str) -> None:
     assert asking_tail(fold(question), None) is None
+
+
+def test_words_that_yaml_would_read_as_booleans_stay_words() -> None:
+    # YAML 1.1 reads an unquoted on, yes or true as a boolean: "on" was lost from the
+    # function words, and True (as "true") took its place.
+    english = cues()["en"]
+    assert "on" in english.function
+    assert "true" not in english.function
+    assert ("true",) in english.verify.latin
