@@ -28,7 +28,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from intents.retrieval import Retriever, Scores
 
@@ -204,6 +203,8 @@ def calibrate(
             np.full(own, OUT_OF_SCOPE_SHARE * (1 - near_share) / max(1, own)),
         ]
     ) * len(data)
+    from sklearn.linear_model import LogisticRegression  # learning only (intents.retrieval)
+
     regression = LogisticRegression(C=1.0).fit(data[:, :-1], data[:, -1], sample_weight=weights)
     calibration = Calibration(
         tuple(float(c) for c in regression.coef_[0]),

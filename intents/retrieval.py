@@ -33,11 +33,11 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 from scipy import sparse
-from sklearn import config_context
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
-from sklearn.svm import LinearSVC
+
+# scikit-learn is imported where a model is learned, not here: a process that only
+# restores a learned model and answers never loads it (about 80 MB of resident memory,
+# make bench, memory). What a question is scored with is plain data: the vocabularies and
+# IDF weights of the two views, the analysers below, and numpy and scipy arrays.
 
 # n-gram ranges: 2-5 characters is the range the text-classification literature settles
 # on for short texts (Cavnar & Trenkle; scikit-learn's own text examples); on the
@@ -61,6 +61,48 @@ RERANK = 20
 SIMILARITY_WEIGHT = 1.0
 
 
+def char_ngrams(text: str) -> list[str]:
+    """The character view: 2-5-grams within word bounds, each word padded with a space.
+
+    scikit-learn's ``char_wb`` analyser, the same n-grams in the same order (its
+    ``_char_wb_ngrams``), written here so that scoring needs no scikit-learn; the
+    vectoriser is given this very function when it learns, so the two cannot differ.
+    """
+    low, high = CHAR_NGRAMS
+    grams: list[str] = []
+    for word in text.split():
+        padded = f" {word} "
+        length = len(padded)
+        for n in range(low, high + 1):
+            offset = 0
+            grams.append(padded[:n])
+            while offset + n < length:
+                offset += 1
+                grams.append(padded[offset : offset + n])
+            if offset == 0:  # a word shorter than n counts once
+                break
+    return grams
+
+
+def word_ngrams(text: str) -> list[str]:
+    """The word view: the space-separated tokens, then runs of neighbours up to
+    ``WORD_NGRAMS`` (scikit-learn's ``word`` analyser with ``token_pattern=r"\\S+"``,
+    the same n-grams in the same order)."""
+    tokens = text.split()
+    low, high = WORD_NGRAMS
+    grams = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), high + 1):
+        grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return grams
+
+
+def _l2_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Each row scaled to unit length (rows of zeros stay zero)."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0.0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix, dtype=matrix.dtype)
+
+
 @dataclass(frozen=True, slots=True)
 class Scores:
     """Per question, per entry: the model's score and the nearest phrasing's cosine."""
@@ -81,26 +123,16 @@ class Retriever:
         self, char_docs: Sequence[str], word_docs: Sequence[str], labels: Sequence[int] | np.ndarray
     ) -> Retriever:
         """Learn the vectorisers and the scorers from the base's phrasings."""
-        self._chars = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=CHAR_NGRAMS,
-            sublinear_tf=True,
-            lowercase=False,
-            dtype=np.float32,
-        )
-        self._words = TfidfVectorizer(
-            analyzer="word",
-            ngram_range=WORD_NGRAMS,
-            sublinear_tf=True,
-            lowercase=False,
-            token_pattern=r"\S+",
-            dtype=np.float32,
-        )
-        self.matrix = self._stack(
-            self._chars.fit_transform(char_docs), self._words.fit_transform(word_docs)
-        )
-        # Built once: a vectoriser builds its analyser anew on every call otherwise.
-        self._analysers = (self._chars.build_analyzer(), self._words.build_analyzer())
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        views = []
+        for analyser, docs in ((char_ngrams, char_docs), (word_ngrams, word_docs)):
+            vectoriser = TfidfVectorizer(analyzer=analyser, sublinear_tf=True, dtype=np.float32)
+            views.append((vectoriser.fit_transform(docs), vectoriser))
+        self.matrix = self._stack(views[0][0], views[1][0])
+        # What scoring needs of the vectorisers, as plain data: term -> column, and IDF.
+        self._vocabularies = tuple(dict(v.vocabulary_) for _, v in views)
+        self._idfs = tuple(np.asarray(v.idf_) for _, v in views)
         self.texts = list(char_docs)
         return self._fit_scorers(self.matrix, self.texts, np.asarray(labels, dtype=np.int64))
 
@@ -109,8 +141,7 @@ class Retriever:
         vectorisers: the held-out phrasings' document frequencies stay in the IDF, a
         negligible leak that saves vectorising the base once per fold."""
         other = Retriever(self.n_entries)
-        other._chars, other._words = self._chars, self._words
-        other._analysers = self._analysers
+        other._vocabularies, other._idfs = self._vocabularies, self._idfs
         other.matrix, other.texts = self.matrix, self.texts
         return other._fit_scorers(self.matrix[rows], [self.texts[i] for i in rows], labels[rows])
 
@@ -125,6 +156,9 @@ class Retriever:
         self._ends = np.append(self._starts[1:], len(order))
         self._has_phrasings = np.bincount(labels_array, minlength=self.n_entries) > 0
         if self.trained and len(np.unique(labels_array)) > 1:
+            from sklearn.exceptions import ConvergenceWarning
+            from sklearn.svm import LinearSVC
+
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 svm = LinearSVC(C=SVM_C, class_weight="balanced").fit(matrix, labels_array)
@@ -148,20 +182,22 @@ class Retriever:
                 ),
                 shape=(self.n_entries, len(labels_array)),
             )
-            self._coef = normalize(indicator @ matrix).T.tocsr()
+            self._coef = _l2_rows(sparse.csr_matrix(indicator @ matrix)).T.tocsr()
             self._intercept = np.zeros(self.n_entries, dtype=np.float32)
         return self
 
     @staticmethod
     def _stack(chars: sparse.spmatrix, words_: sparse.spmatrix) -> sparse.csr_matrix:
-        return normalize(sparse.hstack([chars, words_], format="csr"))
+        return _l2_rows(sparse.hstack([chars, words_], format="csr"))
 
     def vectors(self, char_docs: Sequence[str], word_docs: Sequence[str]) -> sparse.csr_matrix:
-        # scikit-learn checks its parameters on every call (through inspect, a third of a
-        # one-question reply); they were checked when the vectorisers were fitted.
-        with config_context(skip_parameter_validation=True, assume_finite=True):
-            chars, words_ = self._chars.transform(char_docs), self._words.transform(word_docs)
-        return self._stack(chars, words_)
+        """The questions' vectors, one row each, as ``question_terms`` makes them."""
+        rows = [self.question_terms(c, w) for c, w in zip(char_docs, word_docs, strict=True)]
+        width = sum(len(idf) for idf in self._idfs)
+        indptr = np.cumsum([0] + [len(indices) for indices, _ in rows])
+        indices = np.concatenate([i for i, _ in rows]) if rows else np.zeros(0, np.int64)
+        data = np.concatenate([d for _, d in rows]) if rows else np.zeros(0, np.float32)
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), width))
 
     def score(self, char_docs: Sequence[str], word_docs: Sequence[str]) -> Scores:
         if len(char_docs) == 1:
@@ -169,17 +205,19 @@ class Retriever:
         return self.score_vectors(self.vectors(char_docs, word_docs), char_docs)
 
     def question_terms(self, char_doc: str, word_doc: str) -> tuple[np.ndarray, np.ndarray]:
-        """One question's vector as (feature indices, weights), as ``vectors`` makes it but
-        without scikit-learn's per-call machinery and a sparse matrix's set-up (which cost
-        more than the arithmetic for one short text): sublinear term frequencies times
-        IDF, each view l2-normalised, then the two."""
+        """One question's vector as (feature indices, weights), as the vectorisers made
+        the phrasings' when they learned: sublinear term frequencies times IDF, each view
+        l2-normalised, then the two (without a sparse matrix's set-up, which costs more
+        than the arithmetic for one short text)."""
         indices: list[int] = []
         values: list[float] = []
         offset = 0
-        views = zip((self._chars, self._words), self._analysers, (char_doc, word_doc), strict=True)
-        for vectoriser, analyse, doc in views:
+        views = zip(
+            self._vocabularies, self._idfs, (char_ngrams, word_ngrams), (char_doc, word_doc),
+            strict=True,
+        )  # fmt: skip
+        for vocabulary, idf, analyse, doc in views:
             counts = Counter(analyse(doc))
-            vocabulary, idf = vectoriser.vocabulary_, vectoriser.idf_
             found = [(vocabulary[t], n) for t, n in counts.items() if t in vocabulary]
             if found:
                 columns = np.fromiter((c for c, _ in found), dtype=np.int64, count=len(found))

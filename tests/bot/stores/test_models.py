@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,3 +117,29 @@ def test_the_store_keeps_what_it_learned(tmp_path: Path) -> None:
     key = learning_key(store.current.kb)
     assert files.get(key) is not None
     assert store.current.responder.reply(QUESTION, language_hint="en").answered
+
+
+def test_a_process_that_restores_a_learned_matcher_answers_without_scikit_learn(
+    coworking: KnowledgeBase, tmp_path: Path
+) -> None:
+    ModelFiles(tmp_path).put(learning_key(coworking), Matcher(coworking).learned())
+    script = (
+        "import sys\n"
+        "from bot.stores.models import ModelFiles\n"
+        "from intents.responder import Responder\n"
+        "from knowledge.loader import load_knowledge\n"
+        "import bot.telegram.app  # the whole bot, imported as it runs\n"
+        "responder = Responder(load_knowledge(sys.argv[1]), ModelFiles(sys.argv[2]))\n"
+        "reply = responder.reply(sys.argv[3])\n"
+        "print(reply.kind, sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(FIXTURES / "other_base"), str(tmp_path), questions()[0]],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    kind, modules = done.stdout.strip().split(" ", 1)
+    assert kind in {"answer", "did_you_mean", "small_talk", "not_on_file"}
+    assert modules == "[]", "scikit-learn is for learning; answering must not load it"
