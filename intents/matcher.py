@@ -649,6 +649,14 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def is_learned(kb: KnowledgeBase) -> bool:
+    """Whether this process holds the base's matcher already (``matcher_for`` returns it
+    at once)."""
+    with _LOCK:
+        cached = _CACHE.get(kb.fingerprint) if kb.fingerprint else None
+        return cached is not None and cached.kb.entries.keys() == kb.entries.keys()
+
+
 def matcher_for(kb: KnowledgeBase, models: LearnedModels | None = None) -> Matcher:
     """The base's matcher, learned once per fingerprint (bases without one: every time);
     with ``models``, also learned once across processes."""

@@ -50,7 +50,7 @@ def _proxy(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
     return MappingProxyType(mapping)
 
 
-def _dumps(value: object) -> bytes:
+def pickled(value: object) -> bytes:
     """Pickle ``value``, sending each ``MappingProxyType`` as the dict it shows."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
@@ -125,7 +125,7 @@ def _child(directory: str, memory_limit: int) -> int:
             result: tuple[str, object] = ("ok", load_knowledge(directory, progress=progress))
         except KnowledgeError as error:
             result = ("problems", error.problems)
-        payload = _dumps(result)
+        payload = pickled(result)
     except MemoryError:
         return _OUT_OF_MEMORY
     sys.stdout.buffer.write(payload)

@@ -32,9 +32,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.stores.isolated_load import DEFAULT_MEMORY_LIMIT, load_in_child
+from bot.stores.learning import learn_in_child
+from bot.stores.models import ModelFiles
 from bot.texts import text
 from intents.formats import format_moment, format_number
-from intents.matcher import LearnedModels
+from intents.matcher import LearnedModels, is_learned, learning_key
 from intents.responder import REMEMBERED_REPLIES, Responder
 from knowledge import KnowledgeBase, KnowledgeError, Language, Problem
 from knowledge.diff import BaseDiff, KindDiff, diff_bases
@@ -210,6 +212,7 @@ class KnowledgeStore:
             kb = load_in_child(self.directory, memory_limit=self.reload_memory_limit)
         else:
             kb = load_knowledge(self.directory)
+        self._learn_apart(kb)
         responder = Responder(kb, self.models, remembered=self.remembered_replies)
         give_back_freed_memory()
         return Snapshot(
@@ -218,6 +221,14 @@ class KnowledgeStore:
             loaded_at=datetime.now(UTC),
             load_seconds=time.perf_counter() - started,
         )
+
+    def _learn_apart(self, kb: KnowledgeBase) -> None:
+        """With model files, a base not learned yet is learned by a child process
+        (``bot.stores.learning``), and the Responder then restores it from its file."""
+        if not isinstance(self.models, ModelFiles) or is_learned(kb):
+            return
+        if not self.models.holds(learning_key(kb)):
+            learn_in_child(kb, self.models.directory)
 
     def reload(self) -> ReloadOutcome:
         """Load and validate the directory again; swap only if all of it is valid."""

@@ -63,6 +63,10 @@ class ModelFiles:
             raise ValueError(f"not a model key: {key!r}")
         return self.directory / f"{key}{_SUFFIX}"
 
+    def holds(self, key: str) -> bool:
+        """Whether a file for ``key`` is there (whether it is sound, ``get`` tells)."""
+        return self._path(key).is_file()
+
     def get(self, key: str) -> dict[str, Any] | None:
         path = self._path(key)
         try:
