@@ -60,6 +60,15 @@ def pickled(value: object) -> bytes:
     return buffer.getvalue()
 
 
+def python_child(module: str, *args: str) -> tuple[list[str], dict[str, str], str]:
+    """The command, environment and folder that run ``python -m module args`` on this very
+    checkout, whatever the parent's working directory."""
+    project = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (project, env.get("PYTHONPATH")) if p)
+    return [sys.executable, "-m", module, *args], env, project
+
+
 def load_in_child(
     directory: Path,
     *,
@@ -69,10 +78,9 @@ def load_in_child(
     """The base in ``directory``, loaded and validated by a child process with at most
     ``memory_limit`` bytes of address space; raises ``KnowledgeError`` with its problems.
     """
-    project = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (project, env.get("PYTHONPATH")) if p)
-    command = [sys.executable, "-m", "bot.stores.isolated_load", str(directory), str(memory_limit)]
+    command, env, project = python_child(
+        "bot.stores.isolated_load", str(directory), str(memory_limit)
+    )
     try:
         done = subprocess.run(
             command, capture_output=True, timeout=timeout, env=env, cwd=project, check=False

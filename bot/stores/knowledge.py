@@ -156,9 +156,10 @@ def give_back_freed_memory() -> None:
     """Hand the heap that is free again back to the system (glibc's ``malloc_trim``).
 
     Learning a base (intents.matcher) allocates and frees some 50 MB of small objects, and
-    glibc keeps freed heap for the process unless asked: a bot that learned its base at the
-    start kept about 40 MB it no longer used (make bench, memory). Elsewhere (another C
-    library, another system) there is no such call, and nothing is done.
+    glibc keeps freed heap for the process unless asked: a bot that learned its base itself
+    kept about 40 MB it no longer used (make bench, memory, before bases were learned in a
+    child); restoring one frees the file's bytes too. Elsewhere (another C library, another
+    system) there is no such call, and nothing is done.
     """
     trim = getattr(_C_LIBRARY, "malloc_trim", None)
     if trim is not None:

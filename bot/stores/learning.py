@@ -15,13 +15,12 @@ one Python start more (about a second and a half here) than learning in the bot.
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 import subprocess
 import sys
 from pathlib import Path
 
-from bot.stores.isolated_load import pickled
+from bot.stores.isolated_load import pickled, python_child
 from knowledge import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -35,10 +34,7 @@ def learn_in_child(
     kb: KnowledgeBase, models: Path, *, timeout: float = LEARNING_TIMEOUT_SECONDS
 ) -> bool:
     """Have a child learn ``kb`` into the model files in ``models``; False when it did not."""
-    project = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (project, env.get("PYTHONPATH")) if p)
-    command = [sys.executable, "-m", "bot.stores.learning", str(models)]
+    command, env, project = python_child("bot.stores.learning", str(models))
     try:
         done = subprocess.run(
             command,
