@@ -96,13 +96,6 @@ def word_ngrams(text: str) -> list[str]:
     return grams
 
 
-def _l2_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Each row scaled to unit length (rows of zeros stay zero)."""
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0.0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix, dtype=matrix.dtype)
-
-
 @dataclass(frozen=True, slots=True)
 class Scores:
     """Per question, per entry: the model's score and the nearest phrasing's cosine."""
@@ -182,13 +175,17 @@ class Retriever:
                 ),
                 shape=(self.n_entries, len(labels_array)),
             )
-            self._coef = _l2_rows(sparse.csr_matrix(indicator @ matrix)).T.tocsr()
+            from sklearn.preprocessing import normalize
+
+            self._coef = normalize(indicator @ matrix).T.tocsr()
             self._intercept = np.zeros(self.n_entries, dtype=np.float32)
         return self
 
     @staticmethod
     def _stack(chars: sparse.spmatrix, words_: sparse.spmatrix) -> sparse.csr_matrix:
-        return _l2_rows(sparse.hstack([chars, words_], format="csr"))
+        from sklearn.preprocessing import normalize  # learning only, as the vectorisers
+
+        return normalize(sparse.hstack([chars, words_], format="csr"))
 
     def vectors(self, char_docs: Sequence[str], word_docs: Sequence[str]) -> sparse.csr_matrix:
         """The questions' vectors, one row each, as ``question_terms`` makes them."""

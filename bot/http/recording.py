@@ -6,8 +6,8 @@ recursive Python over every nested object) was about a tenth of the CPU an updat
 (make bench, throughput profile), to rebuild what the getUpdates answer held a moment
 before. This request hands that answer's ``result`` list to ``on_updates`` before
 python-telegram-bot turns it into ``Update`` objects, so the journal keeps the updates
-as they came. It wraps the transport
-``HTTP_TRANSPORT`` chose, so aiohttp and httpx both get it.
+as they came. It wraps the transport ``HTTP_TRANSPORT`` chose, so aiohttp and httpx both
+get it.
 """
 
 from __future__ import annotations
